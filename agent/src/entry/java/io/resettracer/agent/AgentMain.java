@@ -1,0 +1,82 @@
+package io.resettracer.agent;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+
+/**
+ * The jar's entry points: {@code premain} ({@code -javaagent}), {@code agentmain} (attach) and
+ * {@code main} (the command line). Compiled for Java 8 and free of references to the rest of the
+ * agent, so that on a JDK too old for it the agent can still say so in one line and stand down
+ * instead of failing to load, which would stop the host JVM from starting.
+ */
+public final class AgentMain {
+
+  static final int MINIMUM_JDK = 17;
+
+  private AgentMain() {}
+
+  public static void premain(String args, Instrumentation inst) {
+    start(args, inst, false);
+  }
+
+  public static void agentmain(String args, Instrumentation inst) {
+    start(args, inst, true);
+  }
+
+  public static void main(String[] args) {
+    if (!supported()) {
+      System.err.println(tooOld());
+      System.exit(1);
+    }
+    int code;
+    try {
+      code = (Integer) Class.forName("io.resettracer.agent.Cli")
+          .getMethod("run", String[].class)
+          .invoke(null, (Object) args);
+    } catch (InvocationTargetException e) {
+      System.err.println("reset-tracer: " + e.getCause());
+      code = 1;
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      System.err.println("reset-tracer: " + e);
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  private static void start(String args, Instrumentation inst, boolean dynamic) {
+    try {
+      if (!supported()) {
+        System.err.println("[reset-tracer] " + tooOld() + "; the application runs without it");
+        return;
+      }
+      Class.forName("io.resettracer.agent.AgentInstaller")
+          .getMethod("install", String.class, Instrumentation.class, boolean.class)
+          .invoke(null, args, inst, dynamic);
+    } catch (Throwable t) {
+      Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
+      System.err.println("[reset-tracer] ERROR could not start, the application runs without it: "
+          + cause);
+    }
+  }
+
+  private static boolean supported() {
+    return feature() >= MINIMUM_JDK;
+  }
+
+  private static String tooOld() {
+    return "reset-tracer needs JDK " + MINIMUM_JDK + " or later; this is Java "
+        + System.getProperty("java.specification.version") + " ("
+        + System.getProperty("java.home") + "): run it with a newer JDK";
+  }
+
+  private static int feature() {
+    String spec = System.getProperty("java.specification.version", "0");
+    try {
+      return spec.startsWith("1.")
+          ? Integer.parseInt(spec.substring(2))
+          : Integer.parseInt(spec.split("\\.")[0]);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.resettracer.bootstrap;
+
+import java.io.FileDescriptor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * Reads the endpoints of a connection object from JDK internals. It lives in the boot loader because
+ * the agent opens {@code java.net} and {@code sun.nio.ch} to the boot loader's unnamed module only:
+ * opening them to the application's class path would change what the host application may do.
+ * Called only when a connection fails or is first seen, never on the I/O path.
+ */
+public final class ConnectionIntrospector {
+
+  private static final String NIO_SOCKET_IMPL = "sun.nio.ch.NioSocketImpl";
+  private static final String SOCKET_CHANNEL_IMPL = "sun.nio.ch.SocketChannelImpl";
+
+  private ConnectionIntrospector() {}
+
+  /**
+   * Returns {remote, local} as {@link InetSocketAddress}es (either may be null when unknown), or
+   * null when the connection is not a TCP/IP socket (a UNIX-domain channel, say).
+   */
+  public static InetSocketAddress[] endpoints(Object connection) {
+    try {
+      if (connection instanceof FileDescriptor) {
+        return new InetSocketAddress[] {
+          netAddress("remoteAddress", (FileDescriptor) connection),
+          netAddress("localAddress", (FileDescriptor) connection)
+        };
+      }
+      Class<?> type = connection.getClass();
+      if (NIO_SOCKET_IMPL.equals(type.getName())) {
+        Class<?> socketImpl = type.getSuperclass();
+        InetAddress address = (InetAddress) field(socketImpl, "address").get(connection);
+        int port = field(socketImpl, "port").getInt(connection);
+        int localPort = field(socketImpl, "localport").getInt(connection);
+        FileDescriptor fd = (FileDescriptor) field(socketImpl, "fd").get(connection);
+        InetSocketAddress local = fd == null ? null : netAddress("localAddress", fd);
+        if (local == null && localPort > 0) {
+          local = new InetSocketAddress(localPort);
+        }
+        return new InetSocketAddress[] {
+          address == null ? null : new InetSocketAddress(address, port), local
+        };
+      }
+      if (SOCKET_CHANNEL_IMPL.equals(type.getName())) {
+        SocketAddress remote = (SocketAddress) method(type, "remoteAddress").invoke(connection);
+        SocketAddress local = (SocketAddress) method(type, "localAddress").invoke(connection);
+        if (remote != null && !(remote instanceof InetSocketAddress)) {
+          return null;
+        }
+        if (remote == null && local != null && !(local instanceof InetSocketAddress)) {
+          return null;
+        }
+        return new InetSocketAddress[] {(InetSocketAddress) remote, (InetSocketAddress) local};
+      }
+      if (connection instanceof java.nio.channels.AsynchronousSocketChannel) {
+        java.nio.channels.AsynchronousSocketChannel channel =
+            (java.nio.channels.AsynchronousSocketChannel) connection;
+        return new InetSocketAddress[] {
+          (InetSocketAddress) channel.getRemoteAddress(), (InetSocketAddress) channel.getLocalAddress()
+        };
+      }
+      if (connection instanceof java.nio.channels.SocketChannel) {
+        SocketAddress remote = ((java.nio.channels.SocketChannel) connection).getRemoteAddress();
+        return remote instanceof InetSocketAddress
+            ? new InetSocketAddress[] {(InetSocketAddress) remote, null}
+            : null;
+      }
+    } catch (Throwable t) {
+      // Closed or half-torn-down objects can refuse; the endpoints are then unknown.
+    }
+    return new InetSocketAddress[2];
+  }
+
+  private static InetSocketAddress netAddress(String name, FileDescriptor fd) {
+    try {
+      Method m = Class.forName("sun.nio.ch.Net").getDeclaredMethod(name, FileDescriptor.class);
+      m.setAccessible(true);
+      return (InetSocketAddress) m.invoke(null, fd);
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
+  private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+    Field f = type.getDeclaredField(name);
+    f.setAccessible(true);
+    return f;
+  }
+
+  private static Method method(Class<?> type, String name) throws NoSuchMethodException {
+    Method m = type.getDeclaredMethod(name);
+    m.setAccessible(true);
+    return m;
+  }
+}

@@ -1,0 +1,25 @@
+package io.resettracer.bootstrap;
+
+/**
+ * The seam between JDK code and the agent. Instrumented JDK methods call {@link ResetTracerHooks},
+ * which lives in the boot class loader; the agent, loaded elsewhere, installs one implementation of
+ * this interface there. Only JDK types cross it, so the boot loader never needs to see agent classes.
+ *
+ * <p>{@code connection} is the object that identifies one TCP connection for its whole life: the
+ * {@code NioSocketImpl} of a {@code java.net.Socket}, the {@code SocketChannelImpl} of a channel, or
+ * the {@code FileDescriptor} of an asynchronous channel.
+ */
+public interface HookDispatcher {
+
+  /** A connection was established by a connect (client) or an accept (server). */
+  void opened(Object connection, int transport, boolean server, Object channel);
+
+  /** A connect failed; {@code remote} is the address it was aimed at, if known. */
+  void connectFailed(Object connection, int transport, Object remote, Throwable failure);
+
+  /** A read returned {@code result} bytes (-1 at end of stream), or failed with {@code failure}. */
+  void read(Object connection, int transport, long result, Throwable failure);
+
+  /** A write moved {@code result} bytes, or failed with {@code failure}. */
+  void written(Object connection, int transport, long result, Throwable failure);
+}

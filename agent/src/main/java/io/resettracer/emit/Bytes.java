@@ -1,0 +1,22 @@
+package io.resettracer.emit;
+
+import java.util.Locale;
+
+/** Byte counts for people: "512 B", "1.5 KiB", "4.0 MiB". */
+final class Bytes {
+
+  private Bytes() {}
+
+  static String format(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    if (bytes < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+    }
+    if (bytes < 1024L * 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+    }
+    return String.format(Locale.ROOT, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+  }
+}

@@ -1,0 +1,127 @@
+package io.resettracer.emit;
+
+import jdk.jfr.Category;
+import jdk.jfr.DataAmount;
+import jdk.jfr.Description;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.Percentage;
+import jdk.jfr.StackTrace;
+import jdk.jfr.Timespan;
+
+/**
+ * One per connection: its first reset-family failure at the socket layer, committed on the thread
+ * that saw it, with the stack that led there. Later failures of the same connection (the JDK's
+ * latched "Connection reset" on every read, "Broken pipe" on writes) are echoes and add no event.
+ */
+@Name(ConnectionResetEvent.NAME)
+@Label("Connection Reset")
+@Category({"reset-tracer"})
+@Description(
+    "A TCP connection was aborted under this JVM (reset, broken pipe, retransmission timeout), "
+        + "with how old and how idle it was, what it had carried, and the likely cause. One event per "
+        + "connection; the verdict is the one known at the moment of the reset.")
+@StackTrace(true)
+public final class ConnectionResetEvent extends jdk.jfr.Event {
+
+  public static final String NAME = "resettracer.ConnectionReset";
+
+  @Label("Remote Address")
+  @Description("The peer's IP address; never a resolved host name")
+  String remoteAddress;
+
+  @Label("Remote Port")
+  @Description("The peer's TCP port")
+  int remotePort;
+
+  @Label("Local Address")
+  @Description("This side's IP address")
+  String localAddress;
+
+  @Label("Local Port")
+  @Description("This side's TCP port")
+  int localPort;
+
+  @Label("Role")
+  @Description("client if this JVM connected, server if it accepted, unknown if first seen mid-life")
+  String role;
+
+  @Label("Transport")
+  @Description("The JDK socket path: socket (java.net.Socket), nio (SocketChannel), async "
+      + "(AsynchronousSocketChannel)")
+  String transport;
+
+  @Label("Operation")
+  @Description("The call that failed: read, write or connect")
+  String operation;
+
+  @Label("Failure")
+  @Description("reset (an RST arrived), broken-pipe, timed-out (retransmissions gave up) or unreachable")
+  String failure;
+
+  @Label("Exception Class")
+  @Description("The class of the exception the application received")
+  String exceptionClass;
+
+  @Label("Exception Message")
+  @Description("The message of the exception the application received")
+  String exceptionMessage;
+
+  @Label("Connection Age")
+  @Description("Time since connect or accept. If Age Known is false the connection predates the "
+      + "agent and this is the time since it was first seen: the true age is at least this")
+  @Timespan(Timespan.NANOSECONDS)
+  long connectionAge;
+
+  @Label("Age Known")
+  @Description("False when the connection was opened before the agent saw it")
+  boolean ageKnown;
+
+  @Label("Idle Time")
+  @Description("How long the connection sat unused before the exchange that failed began (for a "
+      + "read with no request outstanding: since the last byte moved)")
+  @Timespan(Timespan.NANOSECONDS)
+  long idleTime;
+
+  @Label("Bytes Read")
+  @Description("Bytes read on this connection before the failure")
+  @DataAmount(DataAmount.BYTES)
+  long bytesRead;
+
+  @Label("Bytes Written")
+  @Description("Bytes written on this connection before the failure")
+  @DataAmount(DataAmount.BYTES)
+  long bytesWritten;
+
+  @Label("Written Since Read")
+  @Description("Bytes written since the last successful read: the request in flight when it failed")
+  @DataAmount(DataAmount.BYTES)
+  long writtenSinceRead;
+
+  @Label("Exchanges")
+  @Description("Completed request/response exchanges (a write followed by a read) before the failure")
+  long exchanges;
+
+  @Label("Verdict")
+  @Description("The likely cause: IDLE_TIMEOUT, PEER_CRASH, RESOURCE_EXHAUSTION, NETWORK_DEVICE, "
+      + "LARGE_PAYLOAD, KEEPALIVE_MISMATCH, NETWORK_INSTABILITY or UNKNOWN, as judged when the reset "
+      + "happened")
+  String verdict;
+
+  @Label("Confidence")
+  @Description("How likely the verdict is right, 0 to 100 %")
+  @Percentage
+  float confidence;
+
+  @Label("Evidence")
+  @Description("The facts that decided the verdict, with their numbers and thresholds")
+  String evidence;
+
+  @Label("Recommendation")
+  @Description("What to change, with the measured numbers")
+  String recommendation;
+
+  @Label("Dropped Before")
+  @Description("Reset events dropped by the rate limit since the previous event was recorded")
+  long droppedBefore;
+}

@@ -1,0 +1,57 @@
+package io.resettracer.emit;
+
+import io.resettracer.classify.Classification;
+import io.resettracer.track.ResetFacts;
+import jdk.jfr.FlightRecorder;
+
+/**
+ * Commits {@link ConnectionResetEvent}s. Loaded only when the {@code jdk.jfr} module is present, so a
+ * runtime without JFR never sees a reference to it.
+ */
+final class JfrEmitter {
+
+  private final RateLimiter limiter;
+
+  JfrEmitter(RateLimiter limiter) {
+    this.limiter = limiter;
+  }
+
+  /** Registers the event so that recordings and JMC list it before the first reset. */
+  static void register() {
+    FlightRecorder.register(ConnectionResetEvent.class);
+  }
+
+  void emit(ResetFacts f, Classification c) {
+    ConnectionResetEvent e = new ConnectionResetEvent();
+    if (!e.isEnabled()) {
+      return; // no recording wants it: build nothing
+    }
+    long dropped = limiter.tryAcquire(System.nanoTime());
+    if (dropped < 0) {
+      return;
+    }
+    e.remoteAddress = f.remoteAddress();
+    e.remotePort = f.remotePort();
+    e.localAddress = f.localAddress();
+    e.localPort = f.localPort();
+    e.role = f.role().label();
+    e.transport = f.transport().label();
+    e.operation = f.operation().label();
+    e.failure = f.kind().label();
+    e.exceptionClass = f.exceptionClass();
+    e.exceptionMessage = Text.bounded(f.exceptionMessage());
+    e.connectionAge = f.connectionAgeNanos();
+    e.ageKnown = f.ageKnown();
+    e.idleTime = f.idleNanos();
+    e.bytesRead = f.bytesRead();
+    e.bytesWritten = f.bytesWritten();
+    e.writtenSinceRead = f.writtenSinceRead();
+    e.exchanges = f.exchanges();
+    e.verdict = c.verdict().name();
+    e.confidence = c.confidence();
+    e.evidence = Text.bounded(c.evidence());
+    e.recommendation = Text.bounded(c.recommendation());
+    e.droppedBefore = dropped;
+    e.commit();
+  }
+}

@@ -1,0 +1,136 @@
+package io.resettracer.instrument;
+
+import io.resettracer.log.AgentLog;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import net.bytebuddy.ClassFileVersion;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.scaffold.TypeInitializer;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.implementation.auxiliary.AuxiliaryType;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.pool.TypePool;
+import org.slf4j.Logger;
+
+/**
+ * Inlines the advice into a JDK class's bytes with Byte Buddy. Built once, on first need or ahead of
+ * it on a background thread, because loading Byte Buddy is the agent's largest start-up cost.
+ *
+ * <p>The class shape never changes (no fields, no methods): retransformation after an attach, and
+ * JFR's own retransformation of socket classes on JDK 17, both require that.
+ */
+final class Weaver {
+
+  private static final Logger log = AgentLog.get(Weaver.class);
+
+  private final ClassFileLocator agentClasses =
+      ClassFileLocator.ForClassLoader.of(Weaver.class.getClassLoader());
+  private final Map<String, List<AdviceBinding>> bindings =
+      Map.of(
+          NioSocketImplInstrumentation.TYPE, NioSocketImplInstrumentation.bindings(),
+          SocketChannelImplInstrumentation.TYPE, SocketChannelImplInstrumentation.bindings(),
+          ServerSocketChannelImplInstrumentation.TYPE,
+              ServerSocketChannelImplInstrumentation.bindings(),
+          AsyncSocketChannelInstrumentation.TYPE, AsyncSocketChannelInstrumentation.bindings(),
+          AsyncSocketChannelInstrumentation.SERVER_TYPE,
+              AsyncSocketChannelInstrumentation.serverBindings(),
+          IoUtilInstrumentation.TYPE, IoUtilInstrumentation.bindings());
+  private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
+  /** "type#method" for bindings already reported missing, so each is logged once. */
+  private final Map<String, Boolean> reportedMissing = new ConcurrentHashMap<>();
+
+  /** Returns the woven bytes, or null if nothing in {@code className} matched. */
+  byte[] weave(String className, byte[] classFile) {
+    List<AdviceBinding> forType = bindings.get(className);
+    if (forType == null) {
+      return null;
+    }
+    ClassFileLocator locator =
+        new ClassFileLocator.Compound(
+            ClassFileLocator.Simple.of(className, classFile),
+            ClassFileLocator.ForClassLoader.ofBootLoader());
+    TypePool pool = TypePool.Default.of(locator);
+    TypeDescription type = pool.describe(className).resolve();
+    AsmVisitorWrapper.ForDeclaredMethods wrapper = new AsmVisitorWrapper.ForDeclaredMethods();
+    int applied = 0;
+    for (AdviceBinding b : forType) {
+      if (type.getDeclaredMethods().filter(b.matcher()).isEmpty()) {
+        if (reportedMissing.putIfAbsent(className + "#" + b.method(), Boolean.TRUE) == null) {
+          log.warn(
+              "{}.{} not found on this JDK ({}); that path is not traced",
+              className, b.method(), Runtime.version());
+        }
+        continue;
+      }
+      wrapper = wrapper.invokable(b.matcher(), adviceFor(b.advice()));
+      applied++;
+    }
+    return applied == 0 ? null : rewrite(classFile, type, pool, wrapper);
+  }
+
+  /**
+   * Runs the advice over the class with ASM directly. Byte Buddy's full type-creation pipeline would
+   * do the same work after loading several hundred more classes, on the application's start-up path.
+   */
+  private static byte[] rewrite(
+      byte[] classFile,
+      TypeDescription type,
+      TypePool pool,
+      AsmVisitorWrapper.ForDeclaredMethods wrapper) {
+    ClassReader reader = new ClassReader(classFile);
+    int writerFlags = wrapper.mergeWriter(0);
+    int readerFlags = wrapper.mergeReader(0);
+    // Sharing the reader's constant pool keeps unchanged methods byte for byte.
+    ClassWriter writer = new ClassWriter(reader, writerFlags);
+    // Disabled: the advice may not add fields or methods, so the class shape never changes.
+    ClassFileVersion version = ClassFileVersion.ofClassFile(classFile);
+    Implementation.Context context =
+        Implementation.Context.Disabled.Factory.INSTANCE.make(
+            type,
+            new AuxiliaryType.NamingStrategy.Suffixing("resettracer"),
+            TypeInitializer.None.INSTANCE,
+            version,
+            version,
+            (readerFlags & ClassReader.EXPAND_FRAMES) != 0
+                ? Implementation.Context.FrameGeneration.EXPAND
+                : Implementation.Context.FrameGeneration.GENERATE);
+    ClassVisitor visitor =
+        wrapper.wrap(
+            type, writer, context, pool, type.getDeclaredFields(), type.getDeclaredMethods(),
+            writerFlags, readerFlags);
+    reader.accept(visitor, readerFlags);
+    return writer.toByteArray();
+  }
+
+  /** Loads Byte Buddy and parses every advice class, so the first real weave is quick. */
+  void warmUp() {
+    for (List<AdviceBinding> forType : bindings.values()) {
+      for (AdviceBinding b : forType) {
+        adviceFor(b.advice());
+      }
+    }
+    byte[] sample = bootClassFile(NioSocketImplInstrumentation.TYPE);
+    if (sample != null) {
+      weave(NioSocketImplInstrumentation.TYPE, sample);
+    }
+  }
+
+  private Advice adviceFor(Class<?> adviceClass) {
+    return advice.computeIfAbsent(
+        adviceClass, c -> Advice.to(TypeDescription.ForLoadedType.of(c), agentClasses));
+  }
+
+  private static byte[] bootClassFile(String className) {
+    try {
+      return ClassFileLocator.ForClassLoader.ofBootLoader().locate(className).resolve();
+    } catch (Exception | LinkageError e) {
+      return null;
+    }
+  }
+}

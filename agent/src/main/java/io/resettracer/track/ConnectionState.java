@@ -1,0 +1,125 @@
+package io.resettracer.track;
+
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * What reset-tracer knows about one live connection: a handful of primitives, updated on every
+ * successful read and write without allocation or locks. It is a weak reference to the connection
+ * object, so the state dies with the socket even when the application never closes it.
+ *
+ * <p>Reads and writes on one connection are each serialised by the JDK's own per-socket locks, so the
+ * counters have one writer at a time per direction; the cross-direction fields (last I/O, exchange
+ * bookkeeping) tolerate the benign races of a full-duplex socket.
+ */
+final class ConnectionState extends WeakReference<Object> {
+
+  private static final int NONE = 0;
+  private static final int READ = 1;
+  private static final int WRITE = 2;
+
+  private static final AtomicIntegerFieldUpdater<ConnectionState> FAILED =
+      AtomicIntegerFieldUpdater.newUpdater(ConnectionState.class, "failed");
+
+  final int hash;
+  volatile ConnectionState next;
+
+  final Transport transport;
+  final Role role;
+  /** False when the connection was first seen mid-life: its age is then unknown. */
+  final boolean ageKnown;
+  /** When the connection was opened, or first seen if {@code !ageKnown}. */
+  final long openedAtNanos;
+  /** False for channels that are not TCP/IP (UNIX-domain): every hook returns at once. */
+  final boolean tcp;
+  /** Endpoints captured at registration, where the connection object cannot give them later. */
+  final InetSocketAddress remote;
+  final InetSocketAddress local;
+
+  // Plain fields on purpose: a volatile write costs a fence on every socket call. The JDK's socket
+  // locks order each direction's updates, and the failure path tolerates a slightly stale value.
+  long lastIoNanos;
+  long bytesRead;
+  long bytesWritten;
+  long writtenSinceRead;
+  long exchanges;
+  /** How long the connection sat unused before the current exchange's first write. */
+  long idleBeforeExchangeNanos;
+  private int lastOp;
+  boolean eofSeen;
+  int echoes;
+  private volatile int failed;
+
+  ConnectionState(
+      Object connection,
+      ReferenceQueue<Object> queue,
+      int hash,
+      Transport transport,
+      Role role,
+      boolean ageKnown,
+      long nowNanos,
+      boolean tcp,
+      InetSocketAddress remote,
+      InetSocketAddress local) {
+    super(connection, queue);
+    this.hash = hash;
+    this.transport = transport;
+    this.role = role;
+    this.ageKnown = ageKnown;
+    this.openedAtNanos = nowNanos;
+    this.lastIoNanos = nowNanos;
+    this.tcp = tcp;
+    this.remote = remote;
+    this.local = local;
+  }
+
+  void onRead(long n, long nowNanos) {
+    if (lastOp == WRITE) {
+      exchanges++;
+    }
+    lastOp = READ;
+    bytesRead += n;
+    writtenSinceRead = 0;
+    lastIoNanos = nowNanos;
+  }
+
+  void onWrite(long n, long nowNanos) {
+    if (lastOp != WRITE) {
+      // A new exchange begins: what matters later is how long the connection sat unused before it,
+      // because a write into a dead connection succeeds and the failure only shows on the reply.
+      idleBeforeExchangeNanos = nowNanos - lastIoNanos;
+      lastOp = WRITE;
+    }
+    bytesWritten += n;
+    writtenSinceRead += n;
+    lastIoNanos = nowNanos;
+  }
+
+  /**
+   * The idle time that explains a failure at {@code nowNanos}: for a read awaiting the reply to a
+   * request, or a write continuing one, the gap before that exchange began; otherwise the time since
+   * the last byte moved.
+   */
+  long idleNanosAt(Operation op, long nowNanos) {
+    boolean inExchange = lastOp == WRITE;
+    if (inExchange && (op == Operation.READ || op == Operation.WRITE)) {
+      return idleBeforeExchangeNanos;
+    }
+    return Math.max(0, nowNanos - lastIoNanos);
+  }
+
+  /** True for the first failure of this connection only; later ones are echoes. */
+  boolean claimFirstFailure() {
+    return FAILED.compareAndSet(this, 0, 1);
+  }
+
+  boolean lastOpWasWrite() {
+    return lastOp == WRITE;
+  }
+
+  boolean anyIo() {
+    return lastOp != NONE;
+  }
+}

@@ -1,0 +1,218 @@
+package io.resettracer.track;
+
+import io.resettracer.bootstrap.ConnectionIntrospector;
+import io.resettracer.bootstrap.HookDispatcher;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Keeps per-connection state up to date from the hooks and turns the first reset-family failure of
+ * each connection into {@link ResetFacts} for the {@link ResetSink}.
+ *
+ * <p>The read and write paths are the hot path: one table lookup, a clock read and a few field
+ * writes; no allocation, no lock, no logging. Everything else happens only when a connection opens,
+ * is first seen, or fails.
+ */
+public final class ConnectionTracker implements HookDispatcher {
+
+  private final ConnectionTable table;
+  private final ResetSink sink;
+  private final LongAdder echoes = new LongAdder();
+  private final LongAdder connectFailures = new LongAdder();
+  private final LongAdder opened = new LongAdder();
+
+  public ConnectionTracker(int maxConnections, ResetSink sink) {
+    this.table = new ConnectionTable(maxConnections);
+    this.sink = sink;
+  }
+
+  @Override
+  public void opened(Object connection, int transport, boolean server, Object channel) {
+    if (table.get(connection) != null) {
+      return; // finishConnect() reports success again on every call once connected
+    }
+    long now = System.nanoTime();
+    InetSocketAddress[] endpoints = endpointsAtOpen(transport, channel);
+    boolean tcp = endpoints != null;
+    ConnectionState s =
+        table.computeIfAbsent(
+            connection,
+            hash ->
+                new ConnectionState(
+                    connection, table.queue(), hash, Transport.of(transport),
+                    server ? Role.SERVER : Role.CLIENT, true, now, tcp,
+                    tcp ? endpoints[0] : null, tcp ? endpoints[1] : null));
+    if (s != null && tcp) {
+      opened.increment();
+    }
+  }
+
+  @Override
+  public void connectFailed(Object connection, int transport, Object remote, Throwable failure) {
+    connectFailures.increment();
+    FailureKind kind = FailureKind.of(failure);
+    if (kind != FailureKind.RESET) {
+      return; // refused or timed out: history for the classifier, not a reset event
+    }
+    long now = System.nanoTime();
+    InetSocketAddress target = remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null;
+    ConnectionState s =
+        table.computeIfAbsent(
+            connection,
+            hash ->
+                new ConnectionState(
+                    connection, table.queue(), hash, Transport.of(transport), Role.CLIENT, true,
+                    now, true, target, null));
+    if (s != null) {
+      failed(s, connection, Operation.CONNECT, failure, kind, now);
+    }
+  }
+
+  @Override
+  public void read(Object connection, int transport, long result, Throwable failure) {
+    ConnectionState s = table.get(connection);
+    if (s == null && (s = firstSeen(connection, transport)) == null) {
+      return;
+    }
+    if (!s.tcp) {
+      return;
+    }
+    if (failure == null) {
+      if (result > 0) {
+        s.onRead(result, System.nanoTime());
+      } else if (result == -1) {
+        s.eofSeen = true;
+      }
+    } else {
+      FailureKind kind = FailureKind.of(failure);
+      if (kind != null) {
+        failed(s, connection, Operation.READ, failure, kind, System.nanoTime());
+      }
+    }
+  }
+
+  @Override
+  public void written(Object connection, int transport, long result, Throwable failure) {
+    ConnectionState s = table.get(connection);
+    if (s == null && (s = firstSeen(connection, transport)) == null) {
+      return;
+    }
+    if (!s.tcp) {
+      return;
+    }
+    if (failure == null) {
+      if (result > 0) {
+        s.onWrite(result, System.nanoTime());
+      }
+    } else {
+      FailureKind kind = FailureKind.of(failure);
+      if (kind != null) {
+        failed(s, connection, Operation.WRITE, failure, kind, System.nanoTime());
+      }
+    }
+  }
+
+  /** Connections currently tracked (collected sockets are purged first). */
+  public int trackedConnections() {
+    return table.size();
+  }
+
+  public long echoes() {
+    return echoes.sum();
+  }
+
+  public long connectFailures() {
+    return connectFailures.sum();
+  }
+
+  public long openedConnections() {
+    return opened.sum();
+  }
+
+  /** Connections not tracked because the table was at its bound. */
+  public long untracked() {
+    return table.refused();
+  }
+
+  /**
+   * A connection seen for the first time mid-life: it predates the agent (or the agent's hooks),
+   * so its age and role are unknown and must not be invented.
+   */
+  private ConnectionState firstSeen(Object connection, int transport) {
+    long now = System.nanoTime();
+    InetSocketAddress[] endpoints = ConnectionIntrospector.endpoints(connection);
+    boolean tcp = endpoints != null;
+    return table.computeIfAbsent(
+        connection,
+        hash ->
+            new ConnectionState(
+                connection, table.queue(), hash, Transport.of(transport), Role.UNKNOWN, false, now,
+                tcp, tcp ? endpoints[0] : null, tcp ? endpoints[1] : null));
+  }
+
+  private static InetSocketAddress[] endpointsAtOpen(int transport, Object channel) {
+    if (transport == io.resettracer.bootstrap.ResetTracerHooks.SOCKET) {
+      // Always TCP; its endpoints stay readable on the impl, so resolve them only if it fails.
+      return new InetSocketAddress[2];
+    }
+    return ConnectionIntrospector.endpoints(channel);
+  }
+
+  private void failed(
+      ConnectionState s,
+      Object connection,
+      Operation op,
+      Throwable failure,
+      FailureKind kind,
+      long now) {
+    if (!s.claimFirstFailure()) {
+      // The JDK latches "Connection reset" and answers later writes with "Broken pipe": echoes of
+      // the failure already reported, not new resets.
+      s.echoes++;
+      echoes.increment();
+      return;
+    }
+    InetSocketAddress remote = s.remote;
+    InetSocketAddress local = s.local;
+    if (remote == null || local == null) {
+      InetSocketAddress[] live = ConnectionIntrospector.endpoints(connection);
+      if (live != null) {
+        remote = remote != null ? remote : live[0];
+        local = local != null ? local : live[1];
+      }
+    }
+    sink.onReset(
+        new ResetFacts(
+            hostAddress(remote), port(remote), hostAddress(local), port(local),
+            s.role, s.transport, op, kind,
+            visibleClassName(s.transport, op, failure), String.valueOf(failure.getMessage()),
+            s.ageKnown, now - s.openedAtNanos, s.idleNanosAt(op, now),
+            s.bytesRead, s.bytesWritten, s.writtenSinceRead, s.exchanges,
+            System.currentTimeMillis()));
+  }
+
+  /**
+   * The exception class the application receives. The asynchronous channel sees the JDK's internal
+   * {@code ConnectionResetException} and hands the application a plain {@code IOException} with the
+   * same message instead.
+   */
+  private static String visibleClassName(Transport transport, Operation op, Throwable failure) {
+    String name = failure.getClass().getName();
+    if (transport == Transport.ASYNC && "sun.net.ConnectionResetException".equals(name)) {
+      return "java.io.IOException";
+    }
+    return name;
+  }
+
+  private static String hostAddress(InetSocketAddress a) {
+    if (a == null) {
+      return "";
+    }
+    // getHostAddress never resolves a name: no reverse DNS on the failure path.
+    return a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+  }
+
+  private static int port(InetSocketAddress a) {
+    return a == null ? 0 : a.getPort();
+  }
+}
