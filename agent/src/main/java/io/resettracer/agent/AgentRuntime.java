@@ -65,6 +65,10 @@ public final class AgentRuntime {
     inst.addTransformer(transformer, true);
     AgentRuntime runtime = new AgentRuntime(options, tracker, reporter, transformer, inst);
     current = runtime;
+    // JDK 25 loads SocketChannelImpl and IOUtil while it boots, before any agent runs; after an
+    // attach every target is loaded. Those are instrumented now, so that no connection opened from
+    // here on goes untracked; the rest are instrumented as they load.
+    runtime.retransformLoadedTargets();
 
     Thread init = new Thread(() -> runtime.finishInBackground(jfr), "reset-tracer-init");
     init.setDaemon(true);
@@ -72,7 +76,7 @@ public final class AgentRuntime {
     log.debug("reset-tracer {} started ({})", AgentVersion.get(), dynamic ? "attached" : "javaagent");
   }
 
-  /** Warms Byte Buddy, registers the JFR event, and instruments targets that were already loaded. */
+  /** Warms Byte Buddy, registers the JFR event, and instruments targets that loaded meanwhile. */
   private void finishInBackground(boolean jfr) {
     try {
       transformer.warmUp();
@@ -92,8 +96,8 @@ public final class AgentRuntime {
   }
 
   /**
-   * Targets loaded before the transformer was added (all of them after an attach) are retransformed
-   * one at a time, so the application never waits for all of them at once.
+   * Retransforms targets that are loaded but not instrumented, one at a time, so the application
+   * never waits for all of them at once.
    */
   private void retransformLoadedTargets() {
     Set<String> done = transformer.woven();

@@ -1,0 +1,76 @@
+package io.resettracer.it.scenarios;
+
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.StringJoiner;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Runs one scenario in a child JVM inside a JFR recording, then prints what the application saw and
+ * every reset-tracer event, one line each, for the test in the parent JVM to assert on. Reading the
+ * recording here, with the child's own JDK, keeps the parent free of JFR file-version concerns.
+ *
+ * <p>Output lines: {@code FACT key=value}, {@code APP-EXCEPTION ...}, {@code EVENT k=v<TAB>k=v...},
+ * {@code SWALLOWED n}, {@code SKIP reason}, {@code DONE}.
+ */
+public final class ScenarioMain {
+
+  static final String EVENT = "resettracer.ConnectionReset";
+
+  public static void main(String[] args) throws Exception {
+    String scenario = args[0];
+    Path jfrFile = Path.of(args[1]);
+    PrintStream out = System.out;
+    try (Recording recording = new Recording()) {
+      recording.enable(EVENT).withStackTrace();
+      recording.start();
+      Scenarios.run(scenario);
+      recording.stop();
+      recording.dump(jfrFile);
+    }
+    for (RecordedEvent e : RecordingFile.readAllEvents(jfrFile)) {
+      if (e.getEventType().getName().equals(EVENT)) {
+        out.println("EVENT " + describe(e));
+      }
+    }
+    Files.deleteIfExists(jfrFile);
+    out.println("SWALLOWED " + swallowed());
+    out.println("DONE");
+  }
+
+  private static String describe(RecordedEvent e) {
+    StringJoiner j = new StringJoiner("\t");
+    for (var field : e.getFields()) {
+      String name = field.getName();
+      if (name.equals("stackTrace") || name.equals("eventThread")) {
+        continue;
+      }
+      j.add(name + "=" + e.getValue(name));
+    }
+    j.add("thread=" + (e.getThread() == null ? "" : e.getThread().getJavaName()));
+    List<RecordedFrame> frames = e.getStackTrace() == null ? List.of() : e.getStackTrace().getFrames();
+    StringJoiner stack = new StringJoiner(",");
+    for (RecordedFrame f : frames) {
+      stack.add(f.getMethod().getType().getName() + "." + f.getMethod().getName());
+    }
+    j.add("stack=" + stack);
+    return j.toString();
+  }
+
+  /** What the agent's hooks swallowed; -1 when the agent is not loaded. */
+  private static long swallowed() {
+    try {
+      Class<?> hooks = Class.forName("io.resettracer.bootstrap.ResetTracerHooks", false, null);
+      Method m = hooks.getMethod("swallowedCount");
+      return (Long) m.invoke(null);
+    } catch (ReflectiveOperationException e) {
+      return -1;
+    }
+  }
+}

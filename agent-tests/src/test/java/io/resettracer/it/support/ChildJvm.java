@@ -1,0 +1,65 @@
+package io.resettracer.it.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Starts a child JVM, waits for it with a deadline, and kills it if it overstays. */
+public final class ChildJvm {
+
+  public static final Path AGENT_JAR = Path.of(System.getProperty("resettracer.agentJar",
+      "../agent/target/reset-tracer.jar")).toAbsolutePath().normalize();
+  public static final Path SCENARIO_CLASSES = Path.of(System.getProperty("resettracer.scenarioClasses",
+      "target/test-classes")).toAbsolutePath();
+  public static final Path WORK = Path.of(System.getProperty("resettracer.workDir", "target/it"))
+      .toAbsolutePath();
+
+  private ChildJvm() {}
+
+  /** What a child printed and how it ended. */
+  public record Result(int exitCode, List<String> stdout, List<String> stderr) {
+    public String describe() {
+      return "exit " + exitCode + "\n--- stdout\n" + String.join("\n", stdout) + "\n--- stderr\n"
+          + String.join("\n", stderr);
+    }
+  }
+
+  public static Result run(Jdks.Jdk jdk, List<String> jvmArgs, String mainClass, List<String> args,
+      long timeoutSeconds) throws IOException, InterruptedException {
+    Files.createDirectories(WORK);
+    List<String> command = new ArrayList<>();
+    command.add(jdk.java().toString());
+    command.addAll(jvmArgs);
+    command.add("-cp");
+    command.add(SCENARIO_CLASSES.toString());
+    command.add(mainClass);
+    command.addAll(args);
+    Path out = Files.createTempFile(WORK, "child-", ".out");
+    Path err = Files.createTempFile(WORK, "child-", ".err");
+    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    try {
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError("child JVM timed out after " + timeoutSeconds + " s: " + command
+            + "\n" + Files.readString(out) + Files.readString(err));
+      }
+      return new Result(p.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8),
+          Files.readAllLines(err, StandardCharsets.UTF_8));
+    } finally {
+      if (p.isAlive()) {
+        p.destroyForcibly();
+      }
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  public static String javaagent(String options) {
+    return "-javaagent:" + AGENT_JAR + (options == null || options.isEmpty() ? "" : "=" + options);
+  }
+}
