@@ -38,7 +38,7 @@ public final class SocketClassTransformer implements ClassFileTransformer {
     }
     String className = internalName.replace('/', '.');
     try {
-      byte[] result = weaver().weave(className, classFile);
+      byte[] result = weaver().weave(className, classFile, classBeingRedefined);
       if (result != null) {
         woven.add(className);
       }

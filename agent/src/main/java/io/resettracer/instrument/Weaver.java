@@ -45,8 +45,12 @@ final class Weaver {
   /** "type#method" for bindings already reported missing, so each is logged once. */
   private final Map<String, Boolean> reportedMissing = new ConcurrentHashMap<>();
 
-  /** Returns the woven bytes, or null if nothing in {@code className} matched. */
-  byte[] weave(String className, byte[] classFile) {
+  /**
+   * Returns the woven bytes, or null if nothing in {@code className} matched. {@code loaded} is the
+   * class when it is being retransformed: describing it by reflection is much cheaper than parsing
+   * its class file again.
+   */
+  byte[] weave(String className, byte[] classFile, Class<?> loaded) {
     List<AdviceBinding> forType = bindings.get(className);
     if (forType == null) {
       return null;
@@ -56,7 +60,8 @@ final class Weaver {
             ClassFileLocator.Simple.of(className, classFile),
             ClassFileLocator.ForClassLoader.ofBootLoader());
     TypePool pool = TypePool.Default.of(locator);
-    TypeDescription type = pool.describe(className).resolve();
+    TypeDescription type =
+        loaded != null ? TypeDescription.ForLoadedType.of(loaded) : pool.describe(className).resolve();
     AsmVisitorWrapper.ForDeclaredMethods wrapper = new AsmVisitorWrapper.ForDeclaredMethods();
     int applied = 0;
     for (AdviceBinding b : forType) {
@@ -117,7 +122,7 @@ final class Weaver {
     }
     byte[] sample = bootClassFile(NioSocketImplInstrumentation.TYPE);
     if (sample != null) {
-      weave(NioSocketImplInstrumentation.TYPE, sample);
+      weave(NioSocketImplInstrumentation.TYPE, sample, null);
     }
   }
 
