@@ -36,4 +36,4 @@ echo
 echo "== done. The recordings are in $OUT/:"
 ls -1 "$OUT"/*.jfr
 echo "Open them in JDK Mission Control (Event Browser > reset-tracer > Connection Reset), or read them with:"
-echo "  $JFR_TOOL print --events resettracer.ConnectionReset $OUT/idle-timeout.jfr"
+echo "  $JFR_TOOL print --stack-depth 20 --events resettracer.ConnectionReset $OUT/idle-timeout.jfr"

@@ -2,6 +2,7 @@ package io.resettracer.emit;
 
 import io.resettracer.classify.Classification;
 import io.resettracer.track.ResetFacts;
+import java.lang.invoke.MethodHandles;
 import jdk.jfr.FlightRecorder;
 
 /**
@@ -16,8 +17,16 @@ final class JfrEmitter {
     this.limiter = limiter;
   }
 
-  /** Registers the event so that recordings and JMC list it before the first reset. */
-  static void register() {
+  /**
+   * Registers the event so that recordings and JMC list it before the first reset.
+   *
+   * <p>The class is initialised first, outside JFR's lock: on JDK 17 an event class's static
+   * initialiser registers it, so a thread registering it (holding JFR's metadata lock, waiting for the
+   * class's initialisation) and a thread committing the first event (initialising the class, waiting
+   * for the lock) would otherwise deadlock each other, and the application with them.
+   */
+  static void register() throws ReflectiveOperationException {
+    MethodHandles.lookup().ensureInitialized(ConnectionResetEvent.class);
     FlightRecorder.register(ConnectionResetEvent.class);
   }
 

@@ -44,7 +44,7 @@ public final class ResetReporter implements ResetSink {
   }
 
   /** Registers the JFR event type; call once at start-up when JFR is wanted and present. */
-  public static void registerEvents() {
+  public static void registerEvents() throws ReflectiveOperationException {
     JfrEmitter.register();
   }
 
