@@ -1,5 +1,6 @@
 package io.resettracer.agent;
 
+import io.resettracer.classify.Thresholds;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +16,10 @@ public final class AgentOptions {
   static final String HELP =
       "log=off|error|warn|info|debug, logLimit=<lines per logWindow, 0=unlimited>, "
           + "logWindow=<duration>, jfr=true|false, eventLimit=<events per eventWindow, 0=unlimited>, "
-          + "eventWindow=<duration>, maxConnections=<n>; durations take a unit: 500ms, 30s, 5m";
+          + "eventWindow=<duration>, maxConnections=<n>, rule.<threshold>=<value> (see the README);"
+          + " durations take a unit: 500ms, 30s, 5m";
+
+  private static final String RULE_PREFIX = "rule.";
 
   /** null means off. */
   Level logLevel = Level.INFO;
@@ -25,6 +29,8 @@ public final class AgentOptions {
   int eventLimit = 1000;
   long eventWindowNanos = TimeUnit.SECONDS.toNanos(1);
   int maxConnections = 1_000_000;
+  /** The classifier's thresholds, each overridable as {@code rule.<name>=<value>}. */
+  final Thresholds thresholds = Thresholds.defaults();
 
   private final String raw;
   private final List<String> warnings = new ArrayList<>();
@@ -56,6 +62,10 @@ public final class AgentOptions {
   }
 
   private void set(String key, String value) {
+    if (key.startsWith(RULE_PREFIX)) {
+      thresholds.set(key.substring(RULE_PREFIX.length()), value);
+      return;
+    }
     switch (key) {
       case "log":
         logLevel = level(value);

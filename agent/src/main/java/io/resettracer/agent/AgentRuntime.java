@@ -7,6 +7,7 @@ import io.resettracer.instrument.InstrumentedTypes;
 import io.resettracer.instrument.SocketClassTransformer;
 import io.resettracer.log.AgentLog;
 import io.resettracer.track.ConnectionTracker;
+import io.resettracer.track.PeerRegistry;
 import java.lang.instrument.Instrumentation;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,9 @@ import org.slf4j.Logger;
 public final class AgentRuntime {
 
   private static final Logger log = AgentLog.get(AgentRuntime.class);
+
+  /** Peers remembered at once (least recently used forgotten first). */
+  private static final int MAX_PEERS = 4096;
 
   private static volatile AgentRuntime current;
 
@@ -55,11 +59,12 @@ public final class AgentRuntime {
     if (options.jfr && !jfr) {
       log.warn("this runtime has no jdk.jfr module: resets are logged but not recorded as events");
     }
+    PeerRegistry peers = new PeerRegistry(MAX_PEERS);
     ResetReporter reporter =
         ResetReporter.create(
-            new ResetClassifier(), jfr, options.eventLimit, options.eventWindowNanos,
-            options.logLimit, options.logWindowNanos);
-    ConnectionTracker tracker = new ConnectionTracker(options.maxConnections, reporter);
+            new ResetClassifier(options.thresholds), peers, jfr, options.eventLimit,
+            options.eventWindowNanos, options.logLimit, options.logWindowNanos);
+    ConnectionTracker tracker = new ConnectionTracker(options.maxConnections, peers, reporter);
     SocketClassTransformer transformer = new SocketClassTransformer();
     ResetTracerHooks.install(tracker);
     inst.addTransformer(transformer, true);
@@ -91,6 +96,12 @@ public final class AgentRuntime {
         ResetTracerHooks.swallow(t);
         log.warn("could not register the JFR event; resets are logged only", t);
       }
+    }
+    try {
+      reporter.start();
+    } catch (Throwable t) {
+      ResetTracerHooks.swallow(t);
+      log.warn("could not start host sampling and incident settling; resets are still reported", t);
     }
     retransformLoadedTargets();
   }

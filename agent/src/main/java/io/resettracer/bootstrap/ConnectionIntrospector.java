@@ -6,6 +6,7 @@ import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the endpoints of a connection object from JDK internals. It lives in the boot loader because
@@ -79,23 +80,38 @@ public final class ConnectionIntrospector {
 
   private static InetSocketAddress netAddress(String name, FileDescriptor fd) {
     try {
-      Method m = Class.forName("sun.nio.ch.Net").getDeclaredMethod(name, FileDescriptor.class);
-      m.setAccessible(true);
+      Method m = method(Class.forName("sun.nio.ch.Net"), name, FileDescriptor.class);
       return (InetSocketAddress) m.invoke(null, fd);
     } catch (Throwable t) {
       return null;
     }
   }
 
+  // Client connections are introspected as they open: the reflective look-ups are done once and
+  // kept, so a connect pays a few field reads, not a search through the class's members.
+  private static final ConcurrentHashMap<String, Field> FIELDS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<String, Method> METHODS = new ConcurrentHashMap<>();
+
   private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-    Field f = type.getDeclaredField(name);
-    f.setAccessible(true);
+    String key = type.getName() + "#" + name;
+    Field f = FIELDS.get(key);
+    if (f == null) {
+      f = type.getDeclaredField(name);
+      f.setAccessible(true);
+      FIELDS.put(key, f);
+    }
     return f;
   }
 
-  private static Method method(Class<?> type, String name) throws NoSuchMethodException {
-    Method m = type.getDeclaredMethod(name);
-    m.setAccessible(true);
+  private static Method method(Class<?> type, String name, Class<?>... parameters)
+      throws NoSuchMethodException {
+    String key = type.getName() + "#" + name + parameters.length;
+    Method m = METHODS.get(key);
+    if (m == null) {
+      m = type.getDeclaredMethod(name, parameters);
+      m.setAccessible(true);
+      METHODS.put(key, m);
+    }
     return m;
   }
 }

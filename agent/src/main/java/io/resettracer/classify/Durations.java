@@ -24,4 +24,30 @@ public final class Durations {
     }
     return String.format(Locale.ROOT, "%.1f min", s / 60);
   }
+
+  /** "2.1–3.0 s", or one value when both ends print the same. */
+  static String range(long fromNanos, long toNanos) {
+    String from = format(fromNanos);
+    String to = format(toNanos);
+    if (from.equals(to)) {
+      return from;
+    }
+    String unit = to.substring(to.indexOf(' '));
+    if (from.endsWith(unit)) {
+      return from.substring(0, from.length() - unit.length()) + "–" + to;
+    }
+    return from + "–" + to;
+  }
+
+  /** A setting an operator can type: "1.8 s", "340 s" (whole seconds from 10 s up). */
+  static String setting(long nanos) {
+    double s = nanos / 1e9;
+    if (s >= 10) {
+      return String.format(Locale.ROOT, "%d s", (long) Math.floor(s));
+    }
+    if (s >= 1) {
+      return String.format(Locale.ROOT, "%.1f s", Math.floor(s * 10) / 10);
+    }
+    return String.format(Locale.ROOT, "%d ms", Math.max(1, (long) Math.floor(s * 1000)));
+  }
 }

@@ -1,26 +1,101 @@
 package io.resettracer.classify;
 
+import io.resettracer.track.HostSnapshot;
 import io.resettracer.track.ResetFacts;
+import io.resettracer.track.ResetHistory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * Turns the facts of a reset into a verdict. Plain Java, fed plain data.
+ * Turns a reset and what surrounds it into a verdict. Every rule makes its case; the best one is
+ * named if it is strong enough and clearly ahead, otherwise the verdict is UNKNOWN with the two
+ * nearest causes named: a wrong cause stated with confidence is worse than none.
  *
- * <p>This first version names no cause: it restates the facts that a cause would be judged on, so
- * that the event is useful before the rules exist.
+ * <p>Plain Java: no JDK internals, no JFR, no clock of its own.
  */
 public class ResetClassifier {
 
+  private final Thresholds thresholds;
+  private final List<Rule> rules =
+      List.of(
+          new IdleTimeoutRule(),
+          new KeepaliveMismatchRule(),
+          new PeerCrashRule(),
+          new ResourceExhaustionRule(),
+          new NetworkDeviceRule(),
+          new LargePayloadRule(),
+          new NetworkInstabilityRule());
+
+  public ResetClassifier() {
+    this(Thresholds.defaults());
+  }
+
+  public ResetClassifier(Thresholds thresholds) {
+    this.thresholds = thresholds;
+  }
+
+  public Thresholds thresholds() {
+    return thresholds;
+  }
+
+  /** A reset judged on its own connection only. */
   public Classification classify(ResetFacts facts) {
-    String evidence =
-        String.format(
-            java.util.Locale.ROOT,
-            "%s on %s after %s idle, %d exchanges, %d B written since the last read",
-            facts.kind().label(),
-            facts.operation().label(),
-            Durations.format(facts.idleNanos()),
-            facts.exchanges(),
-            facts.writtenSinceRead());
-    return Classification.unknown(
-        evidence, "no classification rules are enabled; the cause cannot be named yet");
+    return classify(facts, ResetHistory.NONE, HostSnapshot.UNKNOWN);
+  }
+
+  public Classification classify(ResetFacts facts, ResetHistory history, HostSnapshot host) {
+    ResetEvidence e = new ResetEvidence(facts, history, host, thresholds);
+    List<Candidate> cases = new ArrayList<>();
+    for (Rule r : rules) {
+      Candidate c = r.judge(e);
+      if (c != null) {
+        cases.add(c);
+      }
+    }
+    cases.sort(Comparator.comparingDouble(Candidate::score).reversed());
+    String pause = pauseNote(e);
+    Candidate best = cases.isEmpty() ? null : cases.get(0);
+    Candidate next = cases.size() < 2 ? null : cases.get(1);
+    float runnerUp = next == null ? 0 : next.score();
+    if (best != null
+        && best.score() * 1000 >= thresholds.minScore
+        && (best.score() - runnerUp) * 1000 >= thresholds.minMargin) {
+      return new Classification(
+          best.verdict(), best.score(), best.evidence() + pause, best.recommendation());
+    }
+    return unknown(e, best, next, pause);
+  }
+
+  private Classification unknown(ResetEvidence e, Candidate best, Candidate next, String pause) {
+    StringBuilder why = new StringBuilder(e.factsLine());
+    String settle;
+    if (best == null) {
+      why.append("; no cause fits: not reused after a pause, no burst, no large request, no loss");
+      settle = "more resets to " + e.facts.peer() + " would show whether they cluster at one idle"
+          + " time (an idle limit) or one moment (a crash or a device)";
+    } else {
+      why.append(String.format(Locale.ROOT, "; nearest causes: %s (%.0f %%: %s)",
+          best.verdict(), best.score() * 100, best.evidence()));
+      if (next != null) {
+        why.append(String.format(Locale.ROOT, " and %s (%.0f %%: %s)",
+            next.verdict(), next.score() * 100, next.evidence()));
+      }
+      why.append(String.format(Locale.ROOT, "; a verdict needs %d %% and a %d %% lead",
+          thresholds.minScore / 10, thresholds.minMargin / 10));
+      settle = "not enough to tell yet; if it is " + best.verdict() + ": " + best.recommendation();
+    }
+    return new Classification(Verdict.UNKNOWN, 0f, why + pause, settle);
+  }
+
+  /** This JVM's own long pause is a cause in itself: a peer that waited on us may have given up. */
+  private static String pauseNote(ResetEvidence e) {
+    long pause = e.host.longestPauseNanos();
+    if (pause < e.t.idleMin) {
+      return "";
+    }
+    return "; note: this JVM paused " + Durations.format(pause) + " for GC "
+        + Durations.format(e.host.longestPauseAgoNanos()) + " ago, long enough for a peer to give up";
   }
 }

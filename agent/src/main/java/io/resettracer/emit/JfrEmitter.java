@@ -1,6 +1,7 @@
 package io.resettracer.emit;
 
 import io.resettracer.classify.Classification;
+import io.resettracer.classify.Incident;
 import io.resettracer.track.ResetFacts;
 import java.lang.invoke.MethodHandles;
 import jdk.jfr.FlightRecorder;
@@ -27,7 +28,29 @@ final class JfrEmitter {
    */
   static void register() throws ReflectiveOperationException {
     MethodHandles.lookup().ensureInitialized(ConnectionResetEvent.class);
+    MethodHandles.lookup().ensureInitialized(ResetIncidentEvent.class);
     FlightRecorder.register(ConnectionResetEvent.class);
+    FlightRecorder.register(ResetIncidentEvent.class);
+  }
+
+  /** Incidents are few (one per settled burst) and are not rate-limited. */
+  void emit(Incident i) {
+    ResetIncidentEvent e = new ResetIncidentEvent();
+    if (!e.isEnabled()) {
+      return;
+    }
+    e.verdict = i.verdict().name();
+    e.confidence = i.confidence();
+    e.resets = i.resets();
+    e.peers = i.peers();
+    e.hosts = i.hosts();
+    e.peerList = Text.bounded(i.peerList());
+    e.firstReset = i.firstEpochMillis();
+    e.span = i.spanNanos();
+    e.memberVerdicts = Text.bounded(i.memberVerdicts().toString());
+    e.evidence = Text.bounded(i.evidence());
+    e.recommendation = Text.bounded(i.recommendation());
+    e.commit();
   }
 
   void emit(ResetFacts f, Classification c) {

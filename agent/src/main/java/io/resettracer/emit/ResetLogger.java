@@ -2,6 +2,8 @@ package io.resettracer.emit;
 
 import io.resettracer.classify.Classification;
 import io.resettracer.classify.Durations;
+import io.resettracer.classify.Incident;
+import io.resettracer.classify.Sizes;
 import io.resettracer.log.AgentLog;
 import io.resettracer.track.ResetFacts;
 import java.util.Locale;
@@ -29,13 +31,28 @@ final class ResetLogger {
     log.info(line(f, c) + (suppressed > 0 ? " (" + suppressed + " earlier resets not logged)" : ""));
   }
 
+  /** Incidents are logged whole and unthrottled: there is at most one per settled burst. */
+  void log(Incident i) {
+    if (log.isInfoEnabled()) {
+      log.info(incidentLine(i));
+    }
+  }
+
+  static String incidentLine(Incident i) {
+    return String.format(
+        Locale.ROOT,
+        "incident: %d resets of %s within %s; verdict %s (%.0f %%): %s; fix: %s",
+        i.resets(), i.peerList(), Durations.format(i.spanNanos()), i.verdict(),
+        i.confidence() * 100, Text.bounded(i.evidence()), Text.bounded(i.recommendation()));
+  }
+
   static String line(ResetFacts f, Classification c) {
     String arrow = f.role() == io.resettracer.track.Role.SERVER ? " <- " : " -> ";
     String local = f.localAddress().isEmpty() ? "?" : f.localAddress() + ":" + f.localPort();
     return String.format(
         Locale.ROOT,
         "%s on %s %s %s%s%s: age %s, idle %s, read %s, written %s, %d exchanges; %s: %s; verdict %s"
-            + " (%.0f %%): %s",
+            + " (%.0f %%): %s%s",
         f.kind().label(),
         f.role().label(),
         f.transport().label(),
@@ -44,13 +61,14 @@ final class ResetLogger {
         f.peer(),
         (f.ageKnown() ? "" : "≥ ") + Durations.format(f.connectionAgeNanos()),
         Durations.format(f.idleNanos()),
-        Bytes.format(f.bytesRead()),
-        Bytes.format(f.bytesWritten()),
+        Sizes.format(f.bytesRead()),
+        Sizes.format(f.bytesWritten()),
         f.exchanges(),
         f.exceptionClass(),
         Text.bounded(f.exceptionMessage()),
         c.verdict(),
         c.confidence() * 100,
-        Text.bounded(c.evidence()));
+        Text.bounded(c.evidence()),
+        c.recommendation().isEmpty() ? "" : "; fix: " + Text.bounded(c.recommendation()));
   }
 }

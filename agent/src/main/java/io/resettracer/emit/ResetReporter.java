@@ -2,28 +2,53 @@ package io.resettracer.emit;
 
 import io.resettracer.bootstrap.ResetTracerHooks;
 import io.resettracer.classify.Classification;
+import io.resettracer.classify.Incident;
+import io.resettracer.classify.IncidentCorrelator;
 import io.resettracer.classify.ResetClassifier;
 import io.resettracer.classify.Verdict;
+import io.resettracer.track.HostProbe;
+import io.resettracer.track.HostSnapshot;
+import io.resettracer.track.PeerRegistry;
 import io.resettracer.track.ResetFacts;
+import io.resettracer.track.ResetHistory;
 import io.resettracer.track.ResetSink;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Classifies each reset and sends it to JFR and the log, on the thread that saw it. A failure in any
+ * Classifies each reset and sends it to JFR and the log, on the thread that saw it; groups bursts
+ * into incidents, judged and emitted on the agent's own thread once they settle. A failure in any
  * step is contained: a classification that throws still yields an event, with verdict UNKNOWN.
  */
 public final class ResetReporter implements ResetSink {
 
+  /** How long a burst must be quiet before it is judged as an incident. */
+  public static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+  private static final long TICK_MILLIS = 500;
+
   private final ResetClassifier classifier;
   private final JfrEmitter jfr;
   private final ResetLogger logger;
+  private final HostProbe host;
+  private final PeerRegistry peers;
+  private final IncidentCorrelator incidents;
   private final Map<Verdict, Long> perVerdict = new EnumMap<>(Verdict.class);
+  private final Map<Verdict, Long> incidentsPerVerdict = new EnumMap<>(Verdict.class);
+  private volatile ScheduledExecutorService background;
+  private volatile Thread shutdownFlush;
 
-  private ResetReporter(ResetClassifier classifier, JfrEmitter jfr, ResetLogger logger) {
+  private ResetReporter(
+      ResetClassifier classifier, JfrEmitter jfr, ResetLogger logger, HostProbe host,
+      PeerRegistry peers) {
     this.classifier = classifier;
     this.jfr = jfr;
     this.logger = logger;
+    this.host = host;
+    this.peers = peers;
+    this.incidents = new IncidentCorrelator(classifier.thresholds(), SETTLE_NANOS);
   }
 
   /**
@@ -33,6 +58,7 @@ public final class ResetReporter implements ResetSink {
    */
   public static ResetReporter create(
       ResetClassifier classifier,
+      PeerRegistry peers,
       boolean jfrEnabled,
       int eventLimit,
       long eventWindowNanos,
@@ -40,19 +66,74 @@ public final class ResetReporter implements ResetSink {
       long logWindowNanos) {
     JfrEmitter jfr = jfrEnabled ? new JfrEmitter(new RateLimiter(eventLimit, eventWindowNanos)) : null;
     return new ResetReporter(
-        classifier, jfr, new ResetLogger(new RateLimiter(logLimit, logWindowNanos)));
+        classifier, jfr, new ResetLogger(new RateLimiter(logLimit, logWindowNanos)),
+        new HostProbe(), peers);
   }
 
-  /** Registers the JFR event type; call once at start-up when JFR is wanted and present. */
+  /** Registers the JFR event types; call once at start-up when JFR is wanted and present. */
   public static void registerEvents() throws ReflectiveOperationException {
     JfrEmitter.register();
   }
 
+  /**
+   * Starts the background work on one daemon thread: kernel counter samples and settling
+   * incidents. Also flushes an unsettled burst when the JVM exits.
+   */
+  public synchronized void start() {
+    if (background != null) {
+      return;
+    }
+    ScheduledExecutorService s =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "reset-tracer-background");
+              t.setDaemon(true);
+              return t;
+            });
+    s.scheduleWithFixedDelay(
+        () -> contained(host::sample), 0, HostProbe.SAMPLE_EVERY_NANOS, TimeUnit.NANOSECONDS);
+    s.scheduleWithFixedDelay(() -> contained(() -> settle(false)), TICK_MILLIS, TICK_MILLIS,
+        TimeUnit.MILLISECONDS);
+    contained(host::watchPauses);
+    background = s;
+    Thread flush = new Thread(() -> contained(() -> settle(true)), "reset-tracer-exit-flush");
+    try {
+      Runtime.getRuntime().addShutdownHook(flush);
+      shutdownFlush = flush;
+    } catch (IllegalStateException e) {
+      // Already shutting down: nothing will be left to flush.
+    }
+  }
+
+  /**
+   * Stops the reporter's background work (incident settling, host sampling) on detach, judging an
+   * unsettled burst at once. Resets that arrive afterwards are still classified and emitted on
+   * their own thread.
+   */
+  public synchronized void close() {
+    ScheduledExecutorService s = background;
+    background = null;
+    if (s != null) {
+      s.shutdownNow();
+    }
+    contained(host::stop);
+    Thread flush = shutdownFlush;
+    shutdownFlush = null;
+    if (flush != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(flush);
+      } catch (IllegalStateException e) {
+        // The JVM is exiting; the hook runs anyway.
+      }
+    }
+    contained(() -> settle(true));
+  }
+
   @Override
-  public void onReset(ResetFacts facts) {
+  public void onReset(ResetFacts facts, ResetHistory history) {
     Classification c;
     try {
-      c = classifier.classify(facts);
+      c = classifier.classify(facts, history, host.snapshot());
     } catch (Throwable t) {
       ResetTracerHooks.swallow(t);
       c = Classification.unknown("classification failed: " + t, "");
@@ -72,18 +153,60 @@ public final class ResetReporter implements ResetSink {
     } catch (Throwable t) {
       ResetTracerHooks.swallow(t);
     }
+    try {
+      incidents.add(facts, c, history.connectsToPeer(), System.nanoTime());
+    } catch (Throwable t) {
+      ResetTracerHooks.swallow(t);
+    }
   }
 
-  /**
-   * Stops the reporter's background work (incident settling, host sampling) on detach. Resets that
-   * arrive afterwards are still classified and emitted on their own thread.
-   */
-  public void close() {}
+  private void settle(boolean force) {
+    Incident i =
+        incidents.settle(
+            System.nanoTime(),
+            new IncidentCorrelator.FollowUp() {
+              @Override
+              public int refusedSince(String address, int port, long sinceNanos) {
+                return peers.refusedSince(address, port, sinceNanos);
+              }
+
+              @Override
+              public long connects(String address, int port) {
+                return peers.connects(address, port);
+              }
+            },
+            force);
+    if (i == null) {
+      return;
+    }
+    synchronized (perVerdict) {
+      incidentsPerVerdict.merge(i.verdict(), 1L, Long::sum);
+    }
+    if (jfr != null) {
+      jfr.emit(i);
+    }
+    logger.log(i);
+  }
+
+  private static void contained(Runnable r) {
+    try {
+      r.run();
+    } catch (Throwable t) {
+      ResetTracerHooks.swallow(t);
+    }
+  }
 
   /** Resets seen so far, per verdict. */
   public Map<Verdict, Long> resetsPerVerdict() {
     synchronized (perVerdict) {
       return new EnumMap<>(perVerdict);
+    }
+  }
+
+  /** Incidents judged so far, per verdict. */
+  public Map<Verdict, Long> incidentsPerVerdict() {
+    synchronized (perVerdict) {
+      return new EnumMap<>(incidentsPerVerdict);
     }
   }
 }

@@ -48,6 +48,8 @@ final class ConnectionState extends WeakReference<Object> {
   /** How long the connection sat unused before the current exchange's first write. */
   long idleBeforeExchangeNanos;
   private int lastOp;
+  /** The peer's shared statistics, for client connections to a known address; else null. */
+  PeerStats peer;
   boolean eofSeen;
   int echoes;
   private volatile int failed;
@@ -78,6 +80,10 @@ final class ConnectionState extends WeakReference<Object> {
   void onRead(long n, long nowNanos) {
     if (lastOp == WRITE) {
       exchanges++;
+      PeerStats p = peer;
+      if (p != null) {
+        p.survived(idleBeforeExchangeNanos); // this idle did not kill the connection
+      }
     }
     lastOp = READ;
     bytesRead += n;
@@ -113,6 +119,10 @@ final class ConnectionState extends WeakReference<Object> {
   /** True for the first failure of this connection only; later ones are echoes. */
   boolean claimFirstFailure() {
     return FAILED.compareAndSet(this, 0, 1);
+  }
+
+  boolean failedBefore() {
+    return failed != 0;
   }
 
   boolean lastOpWasWrite() {

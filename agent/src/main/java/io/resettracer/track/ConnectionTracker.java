@@ -16,13 +16,15 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ConnectionTracker implements HookDispatcher {
 
   private final ConnectionTable table;
+  private final PeerRegistry peers;
   private final ResetSink sink;
   private final LongAdder echoes = new LongAdder();
   private final LongAdder connectFailures = new LongAdder();
   private final LongAdder opened = new LongAdder();
 
-  public ConnectionTracker(int maxConnections, ResetSink sink) {
+  public ConnectionTracker(int maxConnections, PeerRegistry peers, ResetSink sink) {
     this.table = new ConnectionTable(maxConnections);
+    this.peers = peers;
     this.sink = sink;
   }
 
@@ -32,7 +34,7 @@ public final class ConnectionTracker implements HookDispatcher {
       return; // finishConnect() reports success again on every call once connected
     }
     long now = System.nanoTime();
-    InetSocketAddress[] endpoints = endpointsAtOpen(transport, channel);
+    InetSocketAddress[] endpoints = endpointsAtOpen(transport, server, channel);
     boolean tcp = endpoints != null;
     ConnectionState s =
         table.computeIfAbsent(
@@ -44,18 +46,30 @@ public final class ConnectionTracker implements HookDispatcher {
                     tcp ? endpoints[0] : null, tcp ? endpoints[1] : null));
     if (s != null && tcp) {
       opened.increment();
+      if (!server && s.remote != null && s.peer == null) {
+        // Client connections share what their peer taught: its idle limit, its refusals.
+        PeerStats p = peers.of(s.remote);
+        if (p != null) {
+          p.connects++;
+          s.peer = p;
+        }
+      }
     }
   }
 
   @Override
   public void connectFailed(Object connection, int transport, Object remote, Throwable failure) {
     connectFailures.increment();
-    FailureKind kind = FailureKind.of(failure);
-    if (kind != FailureKind.RESET) {
-      return; // refused or timed out: history for the classifier, not a reset event
-    }
     long now = System.nanoTime();
     InetSocketAddress target = remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null;
+    FailureKind kind = FailureKind.of(failure);
+    if (kind != FailureKind.RESET) {
+      if (failure instanceof java.net.ConnectException && isRefusal(failure)) {
+        // Refusals right after resets say the peer process is gone: history for the classifier.
+        peers.refused(target, now);
+      }
+      return; // refused or timed out: not a reset event
+    }
     ConnectionState s =
         table.computeIfAbsent(
             connection,
@@ -81,7 +95,7 @@ public final class ConnectionTracker implements HookDispatcher {
       if (result > 0) {
         s.onRead(result, System.nanoTime());
       } else if (result == -1) {
-        s.eofSeen = true;
+        endOfStream(s, connection);
       }
     } else {
       FailureKind kind = FailureKind.of(failure);
@@ -109,6 +123,23 @@ public final class ConnectionTracker implements HookDispatcher {
       if (kind != null) {
         failed(s, connection, Operation.WRITE, failure, kind, System.nanoTime());
       }
+    }
+  }
+
+  /**
+   * End of stream is normally a clean close. Right after a request on a connection that already
+   * carried exchanges, it is the peer having closed a connection the application reused: reported
+   * like a reset, once, as a premature close.
+   */
+  private void endOfStream(ConnectionState s, Object connection) {
+    boolean wasEof = s.eofSeen;
+    s.eofSeen = true;
+    if (!wasEof
+        && !s.failedBefore()
+        && s.lastOpWasWrite()
+        && s.writtenSinceRead > 0
+        && s.exchanges > 0) {
+      failed(s, connection, Operation.READ, null, FailureKind.PREMATURE_EOF, System.nanoTime());
     }
   }
 
@@ -150,12 +181,18 @@ public final class ConnectionTracker implements HookDispatcher {
                 tcp, tcp ? endpoints[0] : null, tcp ? endpoints[1] : null));
   }
 
-  private static InetSocketAddress[] endpointsAtOpen(int transport, Object channel) {
-    if (transport == io.resettracer.bootstrap.ResetTracerHooks.SOCKET) {
+  private static InetSocketAddress[] endpointsAtOpen(int transport, boolean server, Object channel) {
+    if (transport == io.resettracer.bootstrap.ResetTracerHooks.SOCKET && server) {
       // Always TCP; its endpoints stay readable on the impl, so resolve them only if it fails.
       return new InetSocketAddress[2];
     }
     return ConnectionIntrospector.endpoints(channel);
+  }
+
+  private static boolean isRefusal(Throwable failure) {
+    String m = failure.getMessage();
+    // The JDK's HttpClient reports a refused connect as a ConnectException without a message.
+    return m == null || m.toLowerCase(java.util.Locale.ROOT).contains("refused");
   }
 
   private void failed(
@@ -181,14 +218,16 @@ public final class ConnectionTracker implements HookDispatcher {
         local = local != null ? local : live[1];
       }
     }
-    sink.onReset(
+    ResetFacts facts =
         new ResetFacts(
             hostAddress(remote), port(remote), hostAddress(local), port(local),
             s.role, s.transport, op, kind,
-            visibleClassName(s.transport, op, failure), String.valueOf(failure.getMessage()),
+            failure == null ? "" : visibleClassName(s.transport, op, failure),
+            failure == null ? "read returned end of stream" : String.valueOf(failure.getMessage()),
             s.ageKnown, now - s.openedAtNanos, s.idleNanosAt(op, now),
             s.bytesRead, s.bytesWritten, s.writtenSinceRead, s.exchanges,
-            System.currentTimeMillis()));
+            System.currentTimeMillis());
+    sink.onReset(facts, peers.recordReset(facts, remote, now));
   }
 
   /**

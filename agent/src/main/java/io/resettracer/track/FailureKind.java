@@ -14,7 +14,13 @@ public enum FailureKind {
   /** "Connection timed out" on an established connection: retransmissions gave up. */
   TIMED_OUT("timed-out"),
   /** "No route to host", "Network is unreachable": the path disappeared. */
-  UNREACHABLE("unreachable");
+  UNREACHABLE("unreachable"),
+  /**
+   * No exception at all: a read returned end of stream right after a request was written on a
+   * connection that had already carried exchanges. The peer closed (FIN) a connection the
+   * application was reusing: the stale keep-alive, a reset in all but name.
+   */
+  PREMATURE_EOF("premature-eof");
 
   private final String label;
 

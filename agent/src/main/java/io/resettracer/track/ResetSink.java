@@ -2,5 +2,8 @@ package io.resettracer.track;
 
 /** Where the tracker sends each reset; called on the thread that saw it. */
 public interface ResetSink {
-  void onReset(ResetFacts facts);
+  /**
+   * @param history what was known before this reset: earlier resets, refused connects, idle limits
+   */
+  void onReset(ResetFacts facts, ResetHistory history);
 }

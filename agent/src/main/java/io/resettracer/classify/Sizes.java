@@ -1,13 +1,13 @@
-package io.resettracer.emit;
+package io.resettracer.classify;
 
 import java.util.Locale;
 
-/** Byte counts for people: "512 B", "1.5 KiB", "4.0 MiB". */
-final class Bytes {
+/** Byte counts for evidence: "512 B", "4.2 MiB". */
+public final class Sizes {
 
-  private Bytes() {}
+  private Sizes() {}
 
-  static String format(long bytes) {
+  public static String format(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";
     }

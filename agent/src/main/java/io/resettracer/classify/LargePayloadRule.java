@@ -1,0 +1,51 @@
+package io.resettracer.classify;
+
+import io.resettracer.track.FailureKind;
+import io.resettracer.track.Operation;
+import io.resettracer.track.PastReset;
+
+/**
+ * The peer or a proxy refused a body over its size limit and closed while the client was still
+ * sending: the failure comes in the write phase, with megabytes written since the last read, at a
+ * similar offset each time.
+ */
+final class LargePayloadRule implements Rule {
+
+  @Override
+  public Candidate judge(ResetEvidence e) {
+    long inFlight = e.facts.writtenSinceRead();
+    FailureKind kind = e.facts.kind();
+    if (inFlight < e.t.mediumRequest || (kind != FailureKind.RESET && kind != FailureKind.BROKEN_PIPE)) {
+      return null;
+    }
+    double score = inFlight >= e.t.largeRequest ? 0.65 : 0.4;
+    StringBuilder why = new StringBuilder();
+    why.append(Sizes.format(inFlight)).append(" written since the last read (large request from ")
+        .append(Sizes.format(e.t.largeRequest)).append(")");
+    if (e.facts.operation() == Operation.WRITE) {
+      score += 0.15;
+      why.append(", cut while still writing");
+    } else {
+      why.append(", cut awaiting the reply");
+    }
+    int similar = 0;
+    for (PastReset r : e.history.samePeer()) {
+      if (r.writtenSinceRead() >= e.t.mediumRequest) {
+        similar++;
+      }
+    }
+    if (similar > 0) {
+      score += 0.1;
+      why.append("; ").append(similar).append(similar == 1 ? " earlier upload to " : " earlier uploads to ").append(e.facts.peer())
+          .append(similar == 1 ? " was cut the same way" : " were cut the same way");
+    }
+    String rec =
+        e.facts.peer() + " (or a proxy before it) refuses request bodies this large and closed"
+            + " mid-upload, after " + Sizes.format(inFlight) + " had been sent: raise its body"
+            + " limit above the real request size (nginx: client_max_body_size, 1 MiB by"
+            + " default), send Expect: 100-continue so the refusal comes before the body, or"
+            + " split the upload into parts below the limit; the refusal (413) may still be"
+            + " readable on the connection";
+    return Candidate.of(Verdict.LARGE_PAYLOAD, score, why.toString(), rec);
+  }
+}

@@ -1,0 +1,50 @@
+package io.resettracer.classify;
+
+import io.resettracer.track.FailureKind;
+import java.util.Locale;
+
+/**
+ * Packet loss, corruption or an MTU black hole: a connection that timed out on retransmissions, a
+ * route that vanished, or resets amid a rising retransmission rate in the kernel's counters.
+ */
+final class NetworkInstabilityRule implements Rule {
+
+  @Override
+  public Candidate judge(ResetEvidence e) {
+    FailureKind kind = e.facts.kind();
+    double ratio = e.host.retransmitRatio();
+    boolean lossy = ratio >= 0 && ratio * 1000 >= e.t.retransmitHigh;
+    double score;
+    StringBuilder why = new StringBuilder();
+    if (kind == FailureKind.TIMED_OUT) {
+      score = 0.6;
+      why.append("the kernel gave up retransmitting (\"").append(e.facts.exceptionMessage())
+          .append("\") on an established connection");
+    } else if (kind == FailureKind.UNREACHABLE) {
+      score = 0.55;
+      why.append("the route to ").append(e.facts.peer()).append(" vanished (\"")
+          .append(e.facts.exceptionMessage()).append("\")");
+    } else if (lossy) {
+      score = 0.35;
+      why.append(kind.label()).append(" amid packet loss");
+    } else {
+      return null;
+    }
+    if (ratio >= 0) {
+      why.append(String.format(Locale.ROOT, "; %.1f ‰ of TCP segments retransmitted in the last %s"
+              + " (%d of %d; threshold %d ‰)", ratio * 1000, Durations.format(e.host.counterSpanNanos()),
+          e.host.segmentsRetransmitted(), e.host.segmentsOut(), e.t.retransmitHigh));
+      score += lossy ? 0.25 : -0.1;
+    }
+    if (e.host.tcpTimeouts() > 0) {
+      score += 0.05;
+      why.append("; ").append(e.host.tcpTimeouts()).append(" retransmission timeouts");
+    }
+    String rec =
+        "the path to " + e.facts.peer() + " loses packets: trace it (mtr " + e.facts.remoteAddress()
+            + "), test the MTU (ping -M do -s 1472 " + e.facts.remoteAddress() + "), involve the"
+            + " network team; meanwhile retry with back-off and set read timeouts so a dead path"
+            + " fails fast";
+    return Candidate.of(Verdict.NETWORK_INSTABILITY, score, why.toString(), rec);
+  }
+}

@@ -1,0 +1,71 @@
+package io.resettracer.classify;
+
+import io.resettracer.track.FailureKind;
+import io.resettracer.track.PastReset;
+
+/**
+ * The peer process died or restarted: its kernel reset every connection with data outstanding at
+ * once, whatever their idle, and connects are refused until it is back.
+ */
+final class PeerCrashRule implements Rule {
+
+  @Override
+  public Candidate judge(ResetEvidence e) {
+    FailureKind kind = e.facts.kind();
+    if (kind == FailureKind.TIMED_OUT || kind == FailureKind.UNREACHABLE) {
+      return null; // a silent path, not a peer that answered with RST or FIN
+    }
+    int others = e.burstSamePeer.size();
+    double score = others == 0 ? 0.15 : others == 1 ? 0.45 : 0.6;
+    StringBuilder why = new StringBuilder();
+    if (others == 0) {
+      why.append("no other connection to ").append(e.facts.peer()).append(" failed within ")
+          .append(Durations.format(e.t.burstWindow));
+    } else {
+      long span = 0;
+      for (PastReset r : e.burstSamePeer) {
+        span = Math.max(span, r.agoNanos());
+      }
+      why.append(others + 1).append(" connections to ").append(e.facts.peer())
+          .append(" failed within ").append(Durations.format(span)).append(" (burst window ")
+          .append(Durations.format(e.t.burstWindow)).append(")");
+    }
+    if (e.refusedRecently > 0) {
+      score += 0.3;
+      why.append("; ").append(e.refusedRecently).append(e.refusedRecently == 1 ? " connect" : " connects").append(" to it refused in the last ")
+          .append(Durations.format(e.t.refusalWindow));
+    }
+    if (e.requestInFlight()) {
+      score += 0.05;
+      why.append("; a request was outstanding");
+    }
+    if (others > 0 && e.wholeBurstAfterPause()) {
+      score -= 0.25;
+      why.append("; but every connection in the burst had sat idle past ")
+          .append(Durations.format(e.t.idleMin)).append(" (an idle sweep, not a crash)");
+    }
+    if (e.brandNew() && allBrandNew(e)) {
+      score -= 0.25;
+      why.append("; but every failed connection was brand new");
+    }
+    if (e.burstHosts.size() >= 2) {
+      score -= e.burstHosts.size() >= e.t.deviceHosts ? 0.4 : 0.2;
+      why.append("; ").append(e.burstHosts.size()).append(" different hosts failed together");
+    }
+    String rec =
+        "find why " + e.facts.peer() + " went away"
+            + (others > 0 ? " (" + (others + 1) + " connections cut at once)" : "")
+            + ": its logs, OOM kills, restarts and deploys; give it a graceful shutdown that drains"
+            + " connections; retry idempotent requests with back-off";
+    return Candidate.of(Verdict.PEER_CRASH, score, why.toString(), rec);
+  }
+
+  private static boolean allBrandNew(ResetEvidence e) {
+    for (PastReset r : e.burstSamePeer) {
+      if (!r.brandNew()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

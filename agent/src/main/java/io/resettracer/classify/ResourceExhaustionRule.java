@@ -1,0 +1,62 @@
+package io.resettracer.classify;
+
+import io.resettracer.track.PastReset;
+import io.resettracer.track.Role;
+
+/**
+ * The server could not take another connection (accept queue overflow, out of file descriptors,
+ * at capacity): a brand-new connection, connected and written to, reset before a byte came back,
+ * often several at once while older connections to it work.
+ */
+final class ResourceExhaustionRule implements Rule {
+
+  @Override
+  public Candidate judge(ResetEvidence e) {
+    if (!e.brandNew() || !e.facts.ageKnown() || e.facts.role() != Role.CLIENT
+        || e.facts.connectionAgeNanos() > e.t.youngAge) {
+      return null;
+    }
+    double score = 0.45;
+    StringBuilder why = new StringBuilder();
+    why.append("a brand-new connection (").append(Durations.format(e.facts.connectionAgeNanos()))
+        .append(" old, threshold ").append(Durations.format(e.t.youngAge))
+        .append(") reset with 0 bytes ever read");
+    if (e.requestInFlight()) {
+      score += 0.05;
+      why.append(" after its first request was sent");
+    }
+    int newOnes = 0;
+    for (PastReset r : e.burstSamePeer) {
+      if (r.brandNew()) {
+        newOnes++;
+      }
+    }
+    if (newOnes > 0) {
+      score += Math.min(0.3, 0.15 * newOnes);
+      why.append("; ").append(newOnes + 1).append(" brand-new connections to ")
+          .append(e.facts.peer()).append(" reset within ").append(Durations.format(e.t.burstWindow));
+    }
+    if (e.host.listenOverflows() > 0) {
+      score += 0.1;
+      why.append("; this host's accept queues overflowed ").append(e.host.listenOverflows())
+          .append(" times in the last ").append(Durations.format(e.host.counterSpanNanos()));
+    }
+    String local = "";
+    if (e.host.fileDescriptorLimit() > 0
+        && e.host.openFileDescriptors() * 1000 >= e.host.fileDescriptorLimit() * e.t.fdHigh) {
+      score += 0.1;
+      why.append("; this JVM has ").append(e.host.openFileDescriptors()).append(" of ")
+          .append(e.host.fileDescriptorLimit()).append(" file descriptors open");
+      local = "; on this host raise ulimit -n (" + e.host.fileDescriptorLimit() + " now)";
+    }
+    if (e.refusedRecently > 0) {
+      score -= 0.15;
+      why.append("; but connects to it were refused (a peer gone, not full)");
+    }
+    String rec =
+        e.facts.peer() + " cannot take more connections: raise its accept backlog"
+            + " (net.core.somaxconn, the server's backlog), its file-descriptor limit and capacity;"
+            + " limit this client's connection rate and reuse pooled connections" + local;
+    return Candidate.of(Verdict.RESOURCE_EXHAUSTION, score, why.toString(), rec);
+  }
+}

@@ -1,0 +1,139 @@
+package io.resettracer.classify;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ObjLongConsumer;
+import java.util.function.ToLongFunction;
+
+/**
+ * The numbers the rules compare evidence with. Each has a name (the agent option that overrides it,
+ * {@code rule.<name>=<value>}), a default chosen from the measurements in the project's reference
+ * notes, and a reason. Durations are nanoseconds, sizes bytes, shares per mille.
+ */
+public final class Thresholds {
+
+  private static final long MS = 1_000_000L;
+  private static final long S = 1_000 * MS;
+
+  /** A connection idle at least this long before the failing exchange counts as reused after a pause. */
+  long idleMin = 1 * S;
+  /** Resets to one peer (or many) closer together than this belong to one burst. */
+  long burstWindow = 1 * S;
+  /** Distinct hosts reset within a burst that point at a device in the path rather than a peer. */
+  long deviceHosts = 3;
+  /** A connection younger than this with nothing read is brand new. */
+  long youngAge = 1 * S;
+  /** Bytes written since the last read from which a request counts as a large upload. */
+  long largeRequest = 1024 * 1024;
+  /** Bytes written since the last read from which a request may be a large upload. */
+  long mediumRequest = 64 * 1024;
+  /** Refused connects to the peer within this long before a reset say its process is gone. */
+  long refusalWindow = 10 * S;
+  /** How close an idle time must be to a catalogue value to name that hop, per mille. */
+  long catalogTolerance = 100;
+  /** Retransmitted segments per mille of segments sent that mean a lossy path. */
+  long retransmitHigh = 20;
+  /** File descriptors in use per mille of the limit that mean this host is near exhaustion. */
+  long fdHigh = 900;
+  /** The verdict needs at least this score (per mille) to be named rather than UNKNOWN. */
+  long minScore = 500;
+  /** ...and must beat the runner-up by this much (per mille). */
+  long minMargin = 150;
+
+  private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
+
+  static {
+    duration("idleMin", t -> t.idleMin, (t, v) -> t.idleMin = v);
+    duration("burstWindow", t -> t.burstWindow, (t, v) -> t.burstWindow = v);
+    count("deviceHosts", t -> t.deviceHosts, (t, v) -> t.deviceHosts = v);
+    duration("youngAge", t -> t.youngAge, (t, v) -> t.youngAge = v);
+    count("largeRequest", t -> t.largeRequest, (t, v) -> t.largeRequest = v);
+    count("mediumRequest", t -> t.mediumRequest, (t, v) -> t.mediumRequest = v);
+    duration("refusalWindow", t -> t.refusalWindow, (t, v) -> t.refusalWindow = v);
+    count("catalogTolerance", t -> t.catalogTolerance, (t, v) -> t.catalogTolerance = v);
+    count("retransmitHigh", t -> t.retransmitHigh, (t, v) -> t.retransmitHigh = v);
+    count("fdHigh", t -> t.fdHigh, (t, v) -> t.fdHigh = v);
+    count("minScore", t -> t.minScore, (t, v) -> t.minScore = v);
+    count("minMargin", t -> t.minMargin, (t, v) -> t.minMargin = v);
+  }
+
+  public static Thresholds defaults() {
+    return new Thresholds();
+  }
+
+  /** The names that {@link #set} accepts. */
+  public static Iterable<String> names() {
+    return FIELDS.keySet();
+  }
+
+  /**
+   * Overrides one threshold: durations take a unit ({@code 2s}, {@code 500ms}), sizes and counts a
+   * whole number.
+   *
+   * @throws IllegalArgumentException for an unknown name or a bad value
+   */
+  public Thresholds set(String name, String value) {
+    Field f = FIELDS.get(name);
+    if (f == null) {
+      throw new IllegalArgumentException("unknown rule threshold '" + name + "'; known: "
+          + String.join(", ", FIELDS.keySet()));
+    }
+    f.setter.accept(this, f.duration ? parseDuration(value) : parseCount(value));
+    return this;
+  }
+
+  public long get(String name) {
+    return FIELDS.get(name).getter.applyAsLong(this);
+  }
+
+  private static long parseCount(String v) {
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw new IllegalArgumentException("'" + v + "' is not a whole number of 0 or more");
+  }
+
+  private static long parseDuration(String v) {
+    String s = v.trim().toLowerCase(Locale.ROOT);
+    long unit;
+    String number;
+    if (s.endsWith("ms")) {
+      unit = MS;
+      number = s.substring(0, s.length() - 2);
+    } else if (s.endsWith("s")) {
+      unit = S;
+      number = s.substring(0, s.length() - 1);
+    } else if (s.endsWith("m")) {
+      unit = 60 * S;
+      number = s.substring(0, s.length() - 1);
+    } else {
+      throw new IllegalArgumentException("'" + v + "' is not a duration such as 500ms, 30s or 5m");
+    }
+    try {
+      double d = Double.parseDouble(number.trim());
+      if (d > 0) {
+        return (long) (d * unit);
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw new IllegalArgumentException("'" + v + "' is not a duration such as 500ms, 30s or 5m");
+  }
+
+  private static void duration(String name, ToLongFunction<Thresholds> g, ObjLongConsumer<Thresholds> s) {
+    FIELDS.put(name, new Field(true, g, s));
+  }
+
+  private static void count(String name, ToLongFunction<Thresholds> g, ObjLongConsumer<Thresholds> s) {
+    FIELDS.put(name, new Field(false, g, s));
+  }
+
+  private record Field(
+      boolean duration, ToLongFunction<Thresholds> getter, ObjLongConsumer<Thresholds> setter) {}
+}

@@ -1,0 +1,36 @@
+package io.resettracer.track;
+
+/**
+ * The local host around a reset: file descriptors, the kernel's TCP counters over the last sampling
+ * interval, and this JVM's longest recent pause. Plain numbers; -1 means unknown (not Linux, not
+ * readable). Taken only when a reset happens.
+ *
+ * @param counterSpanNanos the interval the counter deltas cover; 0 when no earlier sample exists
+ * @param segmentsOut TCP segments sent in that interval
+ * @param segmentsRetransmitted TCP segments retransmitted in that interval
+ * @param tcpTimeouts retransmission timers that expired in that interval
+ * @param listenOverflows connections dropped because an accept queue was full, in that interval
+ * @param longestPauseNanos the longest stop-the-world GC pause this JVM took in the last minute
+ * @param longestPauseAgoNanos how long ago that pause ended
+ */
+public record HostSnapshot(
+    long openFileDescriptors,
+    long fileDescriptorLimit,
+    long counterSpanNanos,
+    long segmentsOut,
+    long segmentsRetransmitted,
+    long tcpTimeouts,
+    long listenOverflows,
+    long longestPauseNanos,
+    long longestPauseAgoNanos) {
+
+  public static final HostSnapshot UNKNOWN = new HostSnapshot(-1, -1, 0, -1, -1, -1, -1, -1, -1);
+
+  /** Retransmitted segments as a share of segments sent in the interval, or -1 if unknown. */
+  public double retransmitRatio() {
+    if (counterSpanNanos <= 0 || segmentsOut <= 0 || segmentsRetransmitted < 0) {
+      return -1;
+    }
+    return (double) segmentsRetransmitted / segmentsOut;
+  }
+}

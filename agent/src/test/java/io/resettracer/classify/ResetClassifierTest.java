@@ -1,0 +1,223 @@
+package io.resettracer.classify;
+
+import static io.resettracer.classify.Fixtures.facts;
+import static io.resettracer.classify.Fixtures.nanos;
+import static io.resettracer.classify.Fixtures.past;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.resettracer.track.HostSnapshot;
+import io.resettracer.track.ResetHistory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One fixture per cause, and the thin case: the verdict, its confidence, and the rendered evidence
+ * and recommendation word for word, numbers included.
+ */
+class ResetClassifierTest {
+
+  private final HostSnapshot none = HostSnapshot.UNKNOWN;
+
+  private static Classification classify(String line, ResetHistory history, HostSnapshot host) {
+    return new ResetClassifier().classify(facts(line), history, host);
+  }
+
+  @Test
+  void idleNat() {
+    Classification c = classify("read reset peer=192.0.2.10:443 idle=350.4s exchanges=14 wsr=120 read=9KiB written=3KiB age=900s",
+        new ResetHistory(List.of(past("40s", "read reset peer=192.0.2.10:443 idle=350.1s exchanges=3 wsr=100"), past("90s", "read reset peer=192.0.2.10:443 idle=351.0s exchanges=5 wsr=100")), List.of(), List.of(), nanos("300s"), 20), none);
+    assertEquals(Verdict.IDLE_TIMEOUT, c.verdict());
+    assertEquals(0.95f, c.confidence(), 0.001);
+    assertEquals(
+        "RST with no FIN before it on a reused connection (14 exchanges) after 350.4 s idle (threshold 1.0 s), on the first request after the pause; failures after 350.1–351.0 s idle on 3 connections to 192.0.2.10:443, none below: the longest idle a connection to it survived is 300.0 s; idle just above the AWS NAT Gateway / NLB / Network Firewall (350 s) limit",
+        c.evidence());
+    assertEquals(
+        "keep connections to 192.0.2.10:443 idle below the hop's limit (likely AWS NAT Gateway / NLB / Network Firewall (350 s)): set the pool's max idle to ≤ 315 s, or enable TCP keepalive with TCP_KEEPIDLE below it (jdk.net.ExtendedSocketOptions), or raise the hop's idle timeout above the longest pause",
+        c.recommendation());
+  }
+
+  @Test
+  void idleSingle() {
+    Classification c = classify("read reset idle=2.5s exchanges=3 wsr=23", ResetHistory.NONE, none);
+    assertEquals(Verdict.IDLE_TIMEOUT, c.verdict());
+    assertEquals(0.6f, c.confidence(), 0.001);
+    assertEquals(
+        "RST with no FIN before it on a reused connection (3 exchanges) after 2.5 s idle (threshold 1.0 s), on the first request after the pause; failure after 2.5 s idle",
+        c.evidence());
+    assertEquals(
+        "keep connections to 192.0.2.10:443 idle below the hop's limit (learnt here: below 2.5 s): set the pool's max idle to ≤ 2.2 s, or enable TCP keepalive with TCP_KEEPIDLE below it (jdk.net.ExtendedSocketOptions), or raise the hop's idle timeout above the longest pause",
+        c.recommendation());
+  }
+
+  @Test
+  void keepaliveEof() {
+    Classification c = classify("read eof peer=127.0.0.1:8080 idle=5.2s exchanges=2 wsr=80", new ResetHistory(List.of(past("3s", "read eof peer=127.0.0.1:8080 idle=5.6s exchanges=1 wsr=80")), List.of(), List.of(), nanos("4.1s"), 5), none);
+    assertEquals(Verdict.KEEPALIVE_MISMATCH, c.verdict());
+    assertEquals(0.95f, c.confidence(), 0.001);
+    assertEquals(
+        "end of stream right after a request on a reused connection (2 exchanges) after 5.2 s idle (threshold 1.0 s), on the first request after the pause; 1 earlier failure to this peer after a pause came after a FIN; failures after 5.2–5.6 s idle on 2 connections to 127.0.0.1:8080, none below: the longest idle a connection to it survived is 4.1 s; idle just above the Apache httpd / Node.js / uvicorn keep-alive (5 s) default",
+        c.evidence());
+    assertEquals(
+        "the server at 127.0.0.1:8080 closes idle keep-alive connections sooner than the client's pool retires them (likely Apache httpd / Node.js / uvicorn keep-alive (5 s)): set the pool's max idle / idle eviction to ≤ 4.6 s (failures start at 5.2 s idle), or raise the server's keep-alive timeout above the pool's max idle, or validate connections idle longer than that before reuse",
+        c.recommendation());
+  }
+
+  @Test
+  void keepaliveRstRace() {
+    Classification c = classify("read reset peer=127.0.0.1:8080 idle=5.0s exchanges=2 wsr=80", new ResetHistory(List.of(past("3s", "read eof peer=127.0.0.1:8080 idle=5.6s exchanges=1 wsr=80")), List.of(), List.of(), nanos("4.1s"), 5), none);
+    assertEquals(Verdict.KEEPALIVE_MISMATCH, c.verdict());
+    assertEquals(0.95f, c.confidence(), 0.001);
+    assertEquals(
+        "RST on a reused connection (2 exchanges) after 5.0 s idle (threshold 1.0 s), on the first request after the pause; 1 earlier failure to this peer after a pause came after a FIN; failures after 5.0–5.6 s idle on 2 connections to 127.0.0.1:8080, none below: the longest idle a connection to it survived is 4.1 s; idle just above the Apache httpd / Node.js / uvicorn keep-alive (5 s) default",
+        c.evidence());
+    assertEquals(
+        "the server at 127.0.0.1:8080 closes idle keep-alive connections sooner than the client's pool retires them (likely Apache httpd / Node.js / uvicorn keep-alive (5 s)): set the pool's max idle / idle eviction to ≤ 4.5 s (failures start at 5.0 s idle), or raise the server's keep-alive timeout above the pool's max idle, or validate connections idle longer than that before reuse",
+        c.recommendation());
+  }
+
+  @Test
+  void crash() {
+    Classification c = classify("read reset peer=127.0.0.1:9000 idle=10ms exchanges=3 wsr=40", new ResetHistory(List.of(past("20ms", "read reset peer=127.0.0.1:9000 idle=5ms exchanges=2 wsr=40"), past("30ms", "read reset peer=127.0.0.1:9000 idle=5ms exchanges=4 wsr=40")), List.of(), List.of(nanos("0.5s")), -1, 4), none);
+    assertEquals(Verdict.PEER_CRASH, c.verdict());
+    assertEquals(0.95f, c.confidence(), 0.001);
+    assertEquals(
+        "3 connections to 127.0.0.1:9000 failed within 30 ms (burst window 1.0 s); 1 connect to it refused in the last 10.0 s; a request was outstanding",
+        c.evidence());
+    assertEquals(
+        "find why 127.0.0.1:9000 went away (3 connections cut at once): its logs, OOM kills, restarts and deploys; give it a graceful shutdown that drains connections; retry idempotent requests with back-off",
+        c.recommendation());
+  }
+
+  @Test
+  void crashFirst() {
+    Classification c = classify("read reset peer=127.0.0.1:9000 idle=10ms exchanges=3 wsr=40", ResetHistory.NONE, none);
+    assertEquals(Verdict.UNKNOWN, c.verdict());
+    assertEquals(0.0f, c.confidence(), 0.001);
+    assertEquals(
+        "reset on read after 10 ms idle, 3 exchanges, 40 B written since the last read; nearest causes: PEER_CRASH (20 %: no other connection to 127.0.0.1:9000 failed within 1.0 s; a request was outstanding); a verdict needs 50 % and a 15 % lead",
+        c.evidence());
+    assertEquals(
+        "not enough to tell yet; if it is PEER_CRASH: find why 127.0.0.1:9000 went away: its logs, OOM kills, restarts and deploys; give it a graceful shutdown that drains connections; retry idempotent requests with back-off",
+        c.recommendation());
+  }
+
+  @Test
+  void exhaustion() {
+    Classification c = classify("read reset peer=127.0.0.1:7000 age=3ms wsr=50", new ResetHistory(List.of(past("2ms", "read reset peer=127.0.0.1:7000 age=2ms wsr=50"), past("4ms", "read reset peer=127.0.0.1:7000 age=2ms wsr=50")), List.of(), List.of(), -1, 9), new HostSnapshot(180, 1024, 5_000_000_000L, 1000, 0, 0, 3, -1, -1));
+    assertEquals(Verdict.RESOURCE_EXHAUSTION, c.verdict());
+    assertEquals(0.9f, c.confidence(), 0.001);
+    assertEquals(
+        "a brand-new connection (3 ms old, threshold 1.0 s) reset with 0 bytes ever read after its first request was sent; 3 brand-new connections to 127.0.0.1:7000 reset within 1.0 s; this host's accept queues overflowed 3 times in the last 5.0 s",
+        c.evidence());
+    assertEquals(
+        "127.0.0.1:7000 cannot take more connections: raise its accept backlog (net.core.somaxconn, the server's backlog), its file-descriptor limit and capacity; limit this client's connection rate and reuse pooled connections",
+        c.recommendation());
+  }
+
+  @Test
+  void device() {
+    Classification c = classify("read reset peer=127.0.0.4:80 idle=200ms exchanges=6 wsr=30", new ResetHistory(List.of(), List.of(past("5ms", "read reset peer=127.0.0.2:80 idle=100ms exchanges=6 wsr=30"), past("9ms", "read reset peer=127.0.0.3:80 idle=100ms exchanges=6 wsr=30")), List.of(), -1, 1), none);
+    assertEquals(Verdict.NETWORK_DEVICE, c.verdict());
+    assertEquals(0.85f, c.confidence(), 0.001);
+    assertEquals(
+        "3 different hosts (127.0.0.4, 127.0.0.2, 127.0.0.3) reset within 1.0 s (device threshold 3 hosts); the connection was busy (idle 200 ms)",
+        c.evidence());
+    assertEquals(
+        "a firewall, NAT or load balancer between this host and 127.0.0.4, 127.0.0.2, 127.0.0.3 cut its flows at once (policy change, state-table overflow, conntrack INVALID): check its state table and session limits (conntrack -S, nf_conntrack_max) and its logs at that moment; involve the network team",
+        c.recommendation());
+  }
+
+  @Test
+  void payload() {
+    Classification c = classify("write reset peer=127.0.0.1:8443 exchanges=1 wsr=4.2MiB written=4.2MiB read=100", ResetHistory.NONE, none);
+    assertEquals(Verdict.LARGE_PAYLOAD, c.verdict());
+    assertEquals(0.8f, c.confidence(), 0.001);
+    assertEquals(
+        "4.2 MiB written since the last read (large request from 1.0 MiB), cut while still writing",
+        c.evidence());
+    assertEquals(
+        "127.0.0.1:8443 (or a proxy before it) refuses request bodies this large and closed mid-upload, after 4.2 MiB had been sent: raise its body limit above the real request size (nginx: client_max_body_size, 1 MiB by default), send Expect: 100-continue so the refusal comes before the body, or split the upload into parts below the limit; the refusal (413) may still be readable on the connection",
+        c.recommendation());
+  }
+
+  @Test
+  void instability() {
+    Classification c = classify("read timed-out peer=10.1.0.2:5432 idle=100ms exchanges=40 wsr=200", ResetHistory.NONE, new HostSnapshot(50, 1024, 5_000_000_000L, 2000, 300, 12, 0, -1, -1));
+    assertEquals(Verdict.NETWORK_INSTABILITY, c.verdict());
+    assertEquals(0.9f, c.confidence(), 0.001);
+    assertEquals(
+        "the kernel gave up retransmitting (\"Connection timed out\") on an established connection; 150.0 ‰ of TCP segments retransmitted in the last 5.0 s (300 of 2000; threshold 20 ‰); 12 retransmission timeouts",
+        c.evidence());
+    assertEquals(
+        "the path to 10.1.0.2:5432 loses packets: trace it (mtr 10.1.0.2), test the MTU (ping -M do -s 1472 10.1.0.2), involve the network team; meanwhile retry with back-off and set read timeouts so a dead path fails fast",
+        c.recommendation());
+  }
+
+  @Test
+  void thin() {
+    Classification c = classify("read reset idle=20ms exchanges=3 wsr=10 age=200ms", ResetHistory.NONE, none);
+    assertEquals(Verdict.UNKNOWN, c.verdict());
+    assertEquals(0.0f, c.confidence(), 0.001);
+    assertEquals(
+        "reset on read after 20 ms idle, 3 exchanges, 10 B written since the last read; nearest causes: PEER_CRASH (20 %: no other connection to 192.0.2.10:443 failed within 1.0 s; a request was outstanding); a verdict needs 50 % and a 15 % lead",
+        c.evidence());
+    assertEquals(
+        "not enough to tell yet; if it is PEER_CRASH: find why 192.0.2.10:443 went away: its logs, OOM kills, restarts and deploys; give it a graceful shutdown that drains connections; retry idempotent requests with back-off",
+        c.recommendation());
+  }
+
+  @Test
+  void gc() {
+    Classification c = classify("read reset idle=2.5s exchanges=3 wsr=23", ResetHistory.NONE, new HostSnapshot(50, 1024, 0, -1, -1, -1, -1, 3_200_000_000L, 2_000_000_000L));
+    assertEquals(Verdict.IDLE_TIMEOUT, c.verdict());
+    assertEquals(0.6f, c.confidence(), 0.001);
+    assertEquals(
+        "RST with no FIN before it on a reused connection (3 exchanges) after 2.5 s idle (threshold 1.0 s), on the first request after the pause; failure after 2.5 s idle; note: this JVM paused 3.2 s for GC 2.0 s ago, long enough for a peer to give up",
+        c.evidence());
+    assertEquals(
+        "keep connections to 192.0.2.10:443 idle below the hop's limit (learnt here: below 2.5 s): set the pool's max idle to ≤ 2.2 s, or enable TCP keepalive with TCP_KEEPIDLE below it (jdk.net.ExtendedSocketOptions), or raise the hop's idle timeout above the longest pause",
+        c.recommendation());
+  }
+
+  @Test
+  void aConnectionThatSurvivedALongerIdleContradictsAnIdleLimit() {
+    Classification c = classify("read reset idle=2.5s exchanges=3 wsr=23",
+        new ResetHistory(List.of(), List.of(), List.of(), nanos("30s"), 4), none);
+    assertEquals(Verdict.UNKNOWN, c.verdict());
+    assertEquals(0f, c.confidence());
+    assertTrue(c.evidence().contains("yet the longest idle a connection to it survived is 30.0 s"),
+        c.evidence());
+  }
+
+  @Test
+  void thresholdsAreOverridableByName() {
+    Thresholds t = Thresholds.defaults().set("idleMin", "5s");
+    Classification c = new ResetClassifier(t).classify(
+        facts("read reset idle=2.5s exchanges=3 wsr=23"), ResetHistory.NONE, none);
+    assertEquals(Verdict.UNKNOWN, c.verdict(), "2.5 s is no longer a pause");
+    assertEquals(5_000_000_000L, t.get("idleMin"));
+  }
+
+  @Test
+  void aBadThresholdSaysWhatIsKnown() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> Thresholds.defaults().set("idleMinimum", "5s"));
+    assertTrue(e.getMessage().startsWith("unknown rule threshold 'idleMinimum'; known: idleMin,"),
+        e.getMessage());
+    assertThrowsBadValue("idleMin", "5");
+    assertThrowsBadValue("deviceHosts", "many");
+  }
+
+  private static void assertThrowsBadValue(String name, String value) {
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> Thresholds.defaults().set(name, value));
+  }
+
+  @Test
+  void theCatalogueNamesAHopOnlyJustAboveItsLimit() {
+    assertEquals(List.of("AWS NAT Gateway / NLB / Network Firewall"),
+        TimeoutCatalog.matching(nanos("351s"), 100).stream().map(TimeoutCatalog.Entry::name).toList());
+    assertEquals(List.of(), TimeoutCatalog.matching(nanos("340s"), 100));
+  }
+}

@@ -1,0 +1,75 @@
+package io.resettracer.track;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.resettracer.bootstrap.ResetTracerHooks;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tracker's decisions on a connection object it cannot introspect (a plain object): what is a
+ * reset, what is an echo, when end of stream is a premature close and when it is a clean one.
+ */
+class ConnectionTrackerTest {
+
+  private final List<ResetFacts> resets = new ArrayList<>();
+  private final List<ResetHistory> histories = new ArrayList<>();
+  private final ConnectionTracker tracker =
+      new ConnectionTracker(100, new PeerRegistry(16), (f, h) -> {
+        resets.add(f);
+        histories.add(h);
+      });
+  private final Object connection = new Object();
+
+  private void exchange() {
+    tracker.written(connection, ResetTracerHooks.NIO, 20, null);
+    tracker.read(connection, ResetTracerHooks.NIO, 10, null);
+  }
+
+  @Test
+  void endOfStreamRightAfterARequestOnAReusedConnectionIsAPrematureClose() {
+    tracker.opened(connection, ResetTracerHooks.NIO, false, connection);
+    exchange();
+    tracker.written(connection, ResetTracerHooks.NIO, 20, null);
+    tracker.read(connection, ResetTracerHooks.NIO, -1, null);
+    tracker.written(connection, ResetTracerHooks.NIO, -1, new SocketException("Broken pipe"));
+    assertEquals(1, resets.size(), "one event; the broken pipe after it is an echo");
+    ResetFacts f = resets.get(0);
+    assertEquals(FailureKind.PREMATURE_EOF, f.kind());
+    assertEquals(Operation.READ, f.operation());
+    assertEquals("", f.exceptionClass());
+    assertEquals(20, f.writtenSinceRead());
+    assertEquals(1, f.exchanges());
+    assertEquals(1, tracker.echoes());
+  }
+
+  @Test
+  void endOfStreamAfterAResponseIsAcleanClose() {
+    tracker.opened(connection, ResetTracerHooks.NIO, false, connection);
+    exchange();
+    tracker.read(connection, ResetTracerHooks.NIO, -1, null);
+    assertTrue(resets.isEmpty());
+  }
+
+  @Test
+  void endOfStreamOnTheFirstRequestIsNotReported() {
+    tracker.opened(connection, ResetTracerHooks.NIO, false, connection);
+    tracker.written(connection, ResetTracerHooks.NIO, 20, null);
+    tracker.read(connection, ResetTracerHooks.NIO, -1, null);
+    assertTrue(resets.isEmpty(), "not a reused connection");
+  }
+
+  @Test
+  void theFirstResetIsReportedAndLaterOnesAreEchoes() {
+    tracker.opened(connection, ResetTracerHooks.NIO, false, connection);
+    exchange();
+    tracker.read(connection, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
+    tracker.read(connection, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
+    assertEquals(1, resets.size());
+    assertEquals(FailureKind.RESET, resets.get(0).kind());
+    assertEquals(ResetHistory.NONE.samePeer(), histories.get(0).samePeer());
+  }
+}
