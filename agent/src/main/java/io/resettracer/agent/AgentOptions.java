@@ -63,7 +63,8 @@ public final class AgentOptions {
 
   private void set(String key, String value) {
     if (key.startsWith(RULE_PREFIX)) {
-      thresholds.set(key.substring(RULE_PREFIX.length()), value);
+      String name = key.substring(RULE_PREFIX.length());
+      thresholds.set(name, Thresholds.isDuration(name) ? duration(value) : nonNegativeLong(value));
       return;
     }
     switch (key) {
@@ -138,9 +139,9 @@ public final class AgentOptions {
     }
   }
 
-  private static int nonNegativeInt(String v) {
+  private static long nonNegativeLong(String v) {
     try {
-      int n = Integer.parseInt(v);
+      long n = Long.parseLong(v);
       if (n >= 0) {
         return n;
       }
@@ -148,6 +149,14 @@ public final class AgentOptions {
       // fall through to the message below
     }
     throw new IllegalArgumentException("'" + v + "' is not a whole number of 0 or more");
+  }
+
+  private static int nonNegativeInt(String v) {
+    long n = nonNegativeLong(v);
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("'" + v + "' is too large");
+    }
+    return (int) n;
   }
 
   /** "500ms", "30s", "5m", "1h"; a bare number is refused, because its unit would be a guess. */

@@ -1,7 +1,6 @@
 package io.resettracer.classify;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.ObjLongConsumer;
 import java.util.function.ToLongFunction;
@@ -68,62 +67,34 @@ public final class Thresholds {
   }
 
   /**
-   * Overrides one threshold: durations take a unit ({@code 2s}, {@code 500ms}), sizes and counts a
-   * whole number.
+   * Overrides one threshold: nanoseconds for a duration ({@link #isDuration}), else a count or size.
    *
-   * @throws IllegalArgumentException for an unknown name or a bad value
+   * @throws IllegalArgumentException for an unknown name or a negative value
    */
-  public Thresholds set(String name, String value) {
+  public Thresholds set(String name, long value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("'" + value + "' is negative");
+    }
+    field(name).setter.accept(this, value);
+    return this;
+  }
+
+  /** Whether the threshold is a duration (else a count or a size). */
+  public static boolean isDuration(String name) {
+    return field(name).duration;
+  }
+
+  public long get(String name) {
+    return field(name).getter.applyAsLong(this);
+  }
+
+  private static Field field(String name) {
     Field f = FIELDS.get(name);
     if (f == null) {
       throw new IllegalArgumentException("unknown rule threshold '" + name + "'; known: "
           + String.join(", ", FIELDS.keySet()));
     }
-    f.setter.accept(this, f.duration ? parseDuration(value) : parseCount(value));
-    return this;
-  }
-
-  public long get(String name) {
-    return FIELDS.get(name).getter.applyAsLong(this);
-  }
-
-  private static long parseCount(String v) {
-    try {
-      long n = Long.parseLong(v.trim());
-      if (n >= 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // the message below says what is expected
-    }
-    throw new IllegalArgumentException("'" + v + "' is not a whole number of 0 or more");
-  }
-
-  private static long parseDuration(String v) {
-    String s = v.trim().toLowerCase(Locale.ROOT);
-    long unit;
-    String number;
-    if (s.endsWith("ms")) {
-      unit = MS;
-      number = s.substring(0, s.length() - 2);
-    } else if (s.endsWith("s")) {
-      unit = S;
-      number = s.substring(0, s.length() - 1);
-    } else if (s.endsWith("m")) {
-      unit = 60 * S;
-      number = s.substring(0, s.length() - 1);
-    } else {
-      throw new IllegalArgumentException("'" + v + "' is not a duration such as 500ms, 30s or 5m");
-    }
-    try {
-      double d = Double.parseDouble(number.trim());
-      if (d > 0) {
-        return (long) (d * unit);
-      }
-    } catch (NumberFormatException e) {
-      // the message below says what is expected
-    }
-    throw new IllegalArgumentException("'" + v + "' is not a duration such as 500ms, 30s or 5m");
+    return f;
   }
 
   private static void duration(String name, ToLongFunction<Thresholds> g, ObjLongConsumer<Thresholds> s) {

@@ -37,6 +37,22 @@ class AgentOptionsTest {
   }
 
   @Test
+  void ruleThresholdsAreOptionsWithUnits() {
+    AgentOptions o = AgentOptions.parse("rule.idleMin=5s,rule.deviceHosts=4,rule.largeRequest=2048");
+    assertEquals(TimeUnit.SECONDS.toNanos(5), o.thresholds.get("idleMin"));
+    assertEquals(4, o.thresholds.get("deviceHosts"));
+    assertEquals(2048, o.thresholds.get("largeRequest"));
+    assertTrue(o.warnings().isEmpty(), o.warnings().toString());
+
+    AgentOptions bad = AgentOptions.parse("rule.idleMin=5,rule.nope=1s");
+    assertEquals(2, bad.warnings().size(), bad.warnings().toString());
+    assertTrue(bad.warnings().get(0).startsWith("ignoring option 'rule.idleMin=5': '5' is not a duration"),
+        bad.warnings().get(0));
+    assertTrue(bad.warnings().get(1).contains("unknown rule threshold 'nope'"), bad.warnings().get(1));
+    assertEquals(TimeUnit.SECONDS.toNanos(1), bad.thresholds.get("idleMin"), "the default stays");
+  }
+
+  @Test
   void logOffIsNull() {
     assertNull(AgentOptions.parse("log=off").logLevel);
   }
