@@ -59,6 +59,9 @@ public final class ConnectionIntrospector {
         }
         return new InetSocketAddress[] {(InetSocketAddress) remote, (InetSocketAddress) local};
       }
+      if (isNettySocket(type)) {
+        return nettyEndpoints(connection);
+      }
       if (connection instanceof java.nio.channels.AsynchronousSocketChannel) {
         java.nio.channels.AsynchronousSocketChannel channel =
             (java.nio.channels.AsynchronousSocketChannel) connection;
@@ -76,6 +79,38 @@ public final class ConnectionIntrospector {
       // Closed or half-torn-down objects can refuse; the endpoints are then unknown.
     }
     return new InetSocketAddress[2];
+  }
+
+  private static final String NETTY_SOCKET = "io.netty.channel.unix.Socket";
+
+  private static boolean isNettySocket(Class<?> type) {
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      if (NETTY_SOCKET.equals(c.getName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Netty's socket, seen only through its public methods (the agent has no Netty on its class
+   * path). A TCP option is read once to tell a TCP socket from a UDP one, which refuses it.
+   */
+  private static InetSocketAddress[] nettyEndpoints(Object socket) {
+    try {
+      socket.getClass().getMethod("isTcpNoDelay").invoke(socket);
+    } catch (Throwable notTcp) {
+      return null;
+    }
+    InetSocketAddress remote = null;
+    InetSocketAddress local = null;
+    try {
+      remote = (InetSocketAddress) socket.getClass().getMethod("remoteAddress").invoke(socket);
+      local = (InetSocketAddress) socket.getClass().getMethod("localAddress").invoke(socket);
+    } catch (Throwable t) {
+      // A half-open or closed socket may refuse: its endpoints are unknown.
+    }
+    return new InetSocketAddress[] {remote, local};
   }
 
   private static InetSocketAddress netAddress(String name, FileDescriptor fd) {

@@ -18,6 +18,8 @@ public final class ResetTracerHooks {
   public static final int NIO = 1;
   /** {@code AsynchronousSocketChannel}. */
   public static final int ASYNC = 2;
+  /** Netty's native epoll transport: its {@code io.netty.channel.unix.Socket}. */
+  public static final int NETTY_EPOLL = 3;
 
   private static volatile HookDispatcher dispatcher;
   private static final AtomicLong swallowed = new AtomicLong();

@@ -18,7 +18,26 @@ public final class InstrumentedTypes {
           AsyncSocketChannelInstrumentation.SERVER_TYPE,
           IoUtilInstrumentation.TYPE);
 
+  /** Classes of libraries, loaded by any class loader, or not at all. */
+  public static final List<String> LIBRARY_NAMES =
+      List.of(
+          NettyEpollInstrumentation.FILE_DESCRIPTOR,
+          NettyEpollInstrumentation.SOCKET,
+          NettyEpollInstrumentation.CHILD_CHANNEL);
+
   private InstrumentedTypes() {}
+
+  /** A library class: woven in whatever class loader defines it. */
+  static boolean isLibraryTarget(String internalName) {
+    switch (internalName) {
+      case "io/netty/channel/unix/FileDescriptor":
+      case "io/netty/channel/unix/Socket":
+      case "io/netty/channel/epoll/EpollSocketChannel":
+        return true;
+      default:
+        return false;
+    }
+  }
 
   /** {@code internalName} uses slashes, as class-file transformers receive it. */
   static boolean isTarget(String internalName) {

@@ -21,6 +21,13 @@ public final class SocketClassTransformer implements ClassFileTransformer {
   private volatile Weaver weaver;
   private volatile Thread warmingUp;
 
+  public SocketClassTransformer() {
+    // The name check runs for every class of every loader: its class must be loaded before this
+    // transformer sees its first class, or loading it would re-enter the application's class loader
+    // from inside that loader's own definition of it ("duplicate class definition").
+    InstrumentedTypes.isLibraryTarget("");
+  }
+
   @Override
   public byte[] transform(
       ClassLoader loader,
@@ -28,8 +35,12 @@ public final class SocketClassTransformer implements ClassFileTransformer {
       Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain,
       byte[] classFile) {
-    // The targets all live in java.base, defined by the boot loader.
-    if (loader != null || internalName == null || !InstrumentedTypes.isTarget(internalName)) {
+    // The JDK targets live in java.base, defined by the boot loader; library targets (Netty) in
+    // whatever loader the application uses, shaded copies excepted (their names differ).
+    if (internalName == null
+        || !(loader == null
+            ? InstrumentedTypes.isTarget(internalName)
+            : InstrumentedTypes.isLibraryTarget(internalName))) {
       return null;
     }
     if (Thread.currentThread() == warmingUp) {
@@ -38,7 +49,7 @@ public final class SocketClassTransformer implements ClassFileTransformer {
     }
     String className = internalName.replace('/', '.');
     try {
-      byte[] result = weaver().weave(className, classFile, classBeingRedefined);
+      byte[] result = weaver().weave(className, classFile, classBeingRedefined, loader);
       if (result != null) {
         woven.add(className);
       }

@@ -40,7 +40,10 @@ final class Weaver {
           AsyncSocketChannelInstrumentation.TYPE, AsyncSocketChannelInstrumentation.bindings(),
           AsyncSocketChannelInstrumentation.SERVER_TYPE,
               AsyncSocketChannelInstrumentation.serverBindings(),
-          IoUtilInstrumentation.TYPE, IoUtilInstrumentation.bindings());
+          IoUtilInstrumentation.TYPE, IoUtilInstrumentation.bindings(),
+          NettyEpollInstrumentation.FILE_DESCRIPTOR, NettyEpollInstrumentation.fileDescriptorBindings(),
+          NettyEpollInstrumentation.SOCKET, NettyEpollInstrumentation.socketBindings(),
+          NettyEpollInstrumentation.CHILD_CHANNEL, NettyEpollInstrumentation.childChannelBindings());
   private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
   /** "type#method" for bindings already reported missing, so each is logged once. */
   private final Map<String, Boolean> reportedMissing = new ConcurrentHashMap<>();
@@ -48,9 +51,10 @@ final class Weaver {
   /**
    * Returns the woven bytes, or null if nothing in {@code className} matched. {@code loaded} is the
    * class when it is being retransformed: describing it by reflection is much cheaper than parsing
-   * its class file again.
+   * its class file again. {@code loader} defined the class (null: the boot loader); the types its
+   * methods name are looked up there.
    */
-  byte[] weave(String className, byte[] classFile, Class<?> loaded) {
+  byte[] weave(String className, byte[] classFile, Class<?> loaded, ClassLoader loader) {
     List<AdviceBinding> forType = bindings.get(className);
     if (forType == null) {
       return null;
@@ -58,7 +62,9 @@ final class Weaver {
     ClassFileLocator locator =
         new ClassFileLocator.Compound(
             ClassFileLocator.Simple.of(className, classFile),
-            ClassFileLocator.ForClassLoader.ofBootLoader());
+            loader == null
+                ? ClassFileLocator.ForClassLoader.ofBootLoader()
+                : ClassFileLocator.ForClassLoader.of(loader));
     TypePool pool = TypePool.Default.of(locator);
     TypeDescription type =
         loaded != null ? TypeDescription.ForLoadedType.of(loaded) : pool.describe(className).resolve();
@@ -122,7 +128,7 @@ final class Weaver {
     }
     byte[] sample = bootClassFile(NioSocketImplInstrumentation.TYPE);
     if (sample != null) {
-      weave(NioSocketImplInstrumentation.TYPE, sample, null);
+      weave(NioSocketImplInstrumentation.TYPE, sample, null, null);
     }
   }
 

@@ -55,7 +55,9 @@ public enum FailureKind {
     if (m.contains("broken pipe")) {
       return BROKEN_PIPE;
     }
-    if (m.equals("connection timed out") || m.startsWith("connection timed out (")) {
+    // Netty's native transports prefix the call: "recvAddress(..) failed: Connection timed out".
+    if (m.equals("connection timed out") || m.startsWith("connection timed out (")
+        || m.endsWith("failed: connection timed out")) {
       return TIMED_OUT;
     }
     if (m.contains("no route to host") || m.contains("network is unreachable")) {

@@ -6,7 +6,8 @@ import io.resettracer.bootstrap.ResetTracerHooks;
 public enum Transport {
   SOCKET("socket"),
   NIO("nio"),
-  ASYNC("async");
+  ASYNC("async"),
+  NETTY_EPOLL("netty-epoll");
 
   private final String label;
 
@@ -24,6 +25,8 @@ public enum Transport {
         return SOCKET;
       case ResetTracerHooks.NIO:
         return NIO;
+      case ResetTracerHooks.NETTY_EPOLL:
+        return NETTY_EPOLL;
       default:
         return ASYNC;
     }

@@ -55,6 +55,8 @@ final class Scenarios {
       case "http-url-connection": httpUrlConnection(); break;
       case "virtual-thread-read": virtualThreadRead(); break;
       case "clean-traffic": cleanTraffic(); break;
+      case "netty-epoll-read": NettyScenarios.run(true); break;
+      case "netty-nio-read": NettyScenarios.run(false); break;
       default: throw new IllegalArgumentException("no scenario " + name);
     }
   }

@@ -15,6 +15,11 @@ public final class ChildJvm {
       "../agent/target/reset-tracer.jar")).toAbsolutePath().normalize();
   public static final Path SCENARIO_CLASSES = Path.of(System.getProperty("resettracer.scenarioClasses",
       "target/test-classes")).toAbsolutePath();
+  /**
+   * The libraries on the test's own class path that scenarios run on (Netty): the child gets them
+   * beside the scenario classes, never the test framework and never the agent's classes.
+   */
+  public static final String LIBRARIES = libraries();
   public static final Path WORK = Path.of(System.getProperty("resettracer.workDir", "target/it"))
       .toAbsolutePath();
 
@@ -35,7 +40,7 @@ public final class ChildJvm {
     command.add(jdk.java().toString());
     command.addAll(jvmArgs);
     command.add("-cp");
-    command.add(SCENARIO_CLASSES.toString());
+    command.add(SCENARIO_CLASSES + LIBRARIES);
     command.add(mainClass);
     command.addAll(args);
     Path out = Files.createTempFile(WORK, "child-", ".out");
@@ -57,6 +62,16 @@ public final class ChildJvm {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
     }
+  }
+
+  private static String libraries() {
+    StringBuilder b = new StringBuilder();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (entry.contains("/io/netty/")) {
+        b.append(java.io.File.pathSeparator).append(entry);
+      }
+    }
+    return b.toString();
   }
 
   public static String javaagent(String options) {
