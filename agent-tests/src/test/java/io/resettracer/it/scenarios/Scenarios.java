@@ -57,6 +57,12 @@ final class Scenarios {
       case "clean-traffic": cleanTraffic(); break;
       case "netty-epoll-read": NettyScenarios.run(true); break;
       case "netty-nio-read": NettyScenarios.run(false); break;
+      case "keepalive-apache":
+      case "keepalive-okhttp":
+      case "keepalive-jdk":
+      case "keepalive-url-connection":
+        KeepAliveScenarios.run(name);
+        break;
       default: throw new IllegalArgumentException("no scenario " + name);
     }
   }

@@ -16,8 +16,9 @@ public final class ChildJvm {
   public static final Path SCENARIO_CLASSES = Path.of(System.getProperty("resettracer.scenarioClasses",
       "target/test-classes")).toAbsolutePath();
   /**
-   * The libraries on the test's own class path that scenarios run on (Netty): the child gets them
-   * beside the scenario classes, never the test framework and never the agent's classes.
+   * The libraries on the test's own class path that scenarios run on (Netty, HTTP clients): the
+   * child gets them beside the scenario classes, never the test framework and never the agent's
+   * classes (the build keeps those off the test's class path).
    */
   public static final String LIBRARIES = libraries();
   public static final Path WORK = Path.of(System.getProperty("resettracer.workDir", "target/it"))
@@ -67,7 +68,8 @@ public final class ChildJvm {
   private static String libraries() {
     StringBuilder b = new StringBuilder();
     for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      if (entry.contains("/io/netty/")) {
+      if (entry.endsWith(".jar") && !entry.contains("/org/junit/") && !entry.contains("/opentest4j/")
+          && !entry.contains("/apiguardian/") && !entry.contains("/surefire")) {
         b.append(java.io.File.pathSeparator).append(entry);
       }
     }
