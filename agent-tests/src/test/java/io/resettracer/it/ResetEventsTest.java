@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.resettracer.it.support.ChildJvm;
 import io.resettracer.it.support.Jdks;
 import io.resettracer.it.support.ScenarioRun;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ class ResetEventsTest {
     for (String[] s : SINGLE_RESET) {
       tests.add(DynamicTest.dynamicTest(s[0], () -> singleReset(jdk, s[0], s[1])));
     }
+    tests.add(DynamicTest.dynamicTest("netty-4.2-epoll-read", () -> netty42(jdk)));
     tests.add(DynamicTest.dynamicTest("tls-read", () -> tlsReset(jdk)));
     tests.add(DynamicTest.dynamicTest("http-client", () -> retriedResets(jdk, "http-client", "nio")));
     tests.add(DynamicTest.dynamicTest("http-url-connection",
@@ -104,6 +106,27 @@ class ResetEventsTest {
       assertTrue(e.get("stack").contains("sun.nio.ch.UnixAsynchronousSocketChannelImpl."),
           e.get("stack"));
     }
+  }
+
+  /** The Netty epoll scenario again, on Netty 4.2's jars instead of 4.1's. */
+  private void netty42(Jdks.Jdk jdk) throws Exception {
+    java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("resettracer.netty42"));
+    StringBuilder libraries = new StringBuilder();
+    for (String entry : ChildJvm.LIBRARIES.split(java.io.File.pathSeparator)) {
+      if (!entry.isEmpty() && !entry.contains("/io/netty/")) {
+        libraries.append(java.io.File.pathSeparator).append(entry);
+      }
+    }
+    try (Stream<java.nio.file.Path> jars = java.nio.file.Files.list(dir)) {
+      jars.forEach(j -> libraries.append(java.io.File.pathSeparator).append(j));
+    }
+    ChildJvm.withLibraries(libraries.toString(), () -> {
+      singleReset(jdk, "netty-epoll-read", "netty-epoll");
+      return null;
+    });
+    ScenarioRun run = ChildJvm.withLibraries(libraries.toString(),
+        () -> ScenarioRun.of(jdk, "netty-epoll-read", null, List.of()));
+    assertTrue(run.facts.get("nettyVersion").startsWith("4.2."), run.facts.toString());
   }
 
   private void tlsReset(Jdks.Jdk jdk) throws Exception {

@@ -63,6 +63,7 @@ final class NettyScenarios {
       fact("serverPort", ((InetSocketAddress) server.localAddress()).getPort());
       fact("clientPort", ((InetSocketAddress) c.localAddress()).getPort());
       fact("idleMs", IDLE_MS);
+      fact("nettyVersion", io.netty.util.Version.identify().get("netty-transport").artifactVersion());
       requestFacts("read");
 
       c.writeAndFlush(Unpooled.wrappedBuffer(new byte[100])).sync();

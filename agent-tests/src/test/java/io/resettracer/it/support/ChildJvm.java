@@ -21,6 +21,20 @@ public final class ChildJvm {
    * classes (the build keeps those off the test's class path).
    */
   public static final String LIBRARIES = libraries();
+
+  /** Libraries for one run, replacing {@link #LIBRARIES}; set per thread (Netty 4.2 runs). */
+  private static final ThreadLocal<String> librariesOverride = new ThreadLocal<>();
+
+  /** Runs {@code body} with the child's libraries replaced (each entry with its leading separator). */
+  public static <T> T withLibraries(String libraries, java.util.concurrent.Callable<T> body)
+      throws Exception {
+    librariesOverride.set(libraries);
+    try {
+      return body.call();
+    } finally {
+      librariesOverride.remove();
+    }
+  }
   public static final Path WORK = Path.of(System.getProperty("resettracer.workDir", "target/it"))
       .toAbsolutePath();
 
@@ -41,7 +55,8 @@ public final class ChildJvm {
     command.add(jdk.java().toString());
     command.addAll(jvmArgs);
     command.add("-cp");
-    command.add(SCENARIO_CLASSES + LIBRARIES);
+    String libraries = librariesOverride.get();
+    command.add(SCENARIO_CLASSES + (libraries != null ? libraries : LIBRARIES));
     command.add(mainClass);
     command.addAll(args);
     Path out = Files.createTempFile(WORK, "child-", ".out");
