@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class BenchmarkMain {
 
   private static final List<String> THROUGHPUT =
-      List.of("socket-pingpong", "nio-pingpong", "bulk", "churn", "http-keepalive");
+      List.of("socket-pingpong", "nio-pingpong", "netty-epoll-pingpong", "bulk", "churn",
+          "http-keepalive");
 
   private int rounds = 5;
   private long measureMs = 3000;

@@ -44,6 +44,7 @@ public final class Workloads {
       case "bulk": bulk(warmupMs, measureMs); break;
       case "churn": churn(warmupMs, measureMs); break;
       case "http-keepalive": httpKeepAlive(warmupMs, measureMs); break;
+      case "netty-epoll-pingpong": NettyEpollPingPong.run(warmupMs, measureMs); break;
       default: throw new IllegalArgumentException(workload);
     }
   }
