@@ -46,7 +46,34 @@ class KeepAliveMismatchTest {
     for (Object[] c : CLIENTS) {
       tests.add(DynamicTest.dynamicTest((String) c[0], () -> staleReuse(jdk, (String) c[0], (int) c[1])));
     }
+    tests.add(DynamicTest.dynamicTest("reactor-netty-fin", () -> staleReuse(jdk, "reactor-netty-fin", 0)));
+    tests.add(DynamicTest.dynamicTest("reactor-netty-rst", () -> idleReset(jdk)));
     return tests.stream();
+  }
+
+  /**
+   * reactor-netty watches its idle pooled connections over epoll: a FIN retires them quietly (no
+   * stale reuse, no event); an RST while idle fails the event loop's read, which reactor-netty
+   * absorbs: the application never sees it, the event does (and names the idle limit).
+   */
+  private void idleReset(Jdks.Jdk jdk) throws Exception {
+    ScenarioRun with = ScenarioRun.of(jdk, "reactor-netty-rst", "", List.of());
+    ScenarioRun without = ScenarioRun.of(jdk, "reactor-netty-rst", null, List.of());
+    assertEquals(List.of("APP-OK", "APP-OK", "APP-OK"), with.appExceptions, with.describe());
+    assertEquals(without.appExceptions, with.appExceptions);
+    assertEquals(0, with.swallowed, with.describe());
+    assertEquals(1, with.events.size(), "the pooled connection reset while idle:\n" + with.describe());
+    Map<String, String> e = with.events.get(0);
+    assertEquals("netty-epoll", e.get("transport"), e.toString());
+    assertEquals("reset", e.get("failure"), e.toString());
+    assertEquals("read", e.get("operation"), e.toString());
+    assertEquals("io.netty.channel.unix.Errors$NativeIoException", e.get("exceptionClass"));
+    assertEquals("recvAddress(..) failed: Connection reset by peer", e.get("exceptionMessage"));
+    long idle = Long.parseLong(e.get("idleTime")) / MS;
+    assertTrue(idle >= 1300 && idle < 2800, "idle " + idle + " ms; the server resets after 1300 ms");
+    assertEquals("IDLE_TIMEOUT", e.get("verdict"), e.toString());
+    assertEquals(with.fact("serverPort"), Long.parseLong(e.get("remotePort")));
+    assertEquals("2", e.get("exchanges"), e.toString());
   }
 
   private void staleReuse(Jdks.Jdk jdk, String client, int staleReuses) throws Exception {

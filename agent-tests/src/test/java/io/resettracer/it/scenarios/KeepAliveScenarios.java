@@ -40,7 +40,10 @@ final class KeepAliveScenarios {
   }
 
   static void run(String client) throws Exception {
-    try (KeepAliveServer server = new KeepAliveServer()) {
+    // A server that drops idle connections with an RST (as a middlebox does) waits a little longer,
+    // so the client's idle at the reset clears the classifier's pause threshold.
+    boolean rst = client.endsWith("-rst");
+    try (KeepAliveServer server = new KeepAliveServer(rst ? 1_300 : SERVER_KEEPALIVE_MS, rst)) {
       String url = "http://127.0.0.1:" + server.port() + "/";
       fact("serverPort", server.port());
       fact("idleMs", STALE_IDLE_MS);
@@ -91,6 +94,19 @@ final class KeepAliveScenarios {
             ok.connectionPool().evictAll();
           }
         };
+      case "reactor-netty-fin":
+      case "reactor-netty-rst":
+        reactor.netty.http.client.HttpClient reactorClient = reactor.netty.http.client.HttpClient.create();
+        return new Client() {
+          public String get(String url) {
+            return reactorClient.get().uri(url).responseContent().aggregate().asString()
+                .block(java.time.Duration.ofSeconds(10));
+          }
+
+          public void close() {
+            reactor.netty.http.HttpResources.disposeLoopsAndConnections();
+          }
+        };
       case "keepalive-jdk":
         HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         return new Client() {
@@ -117,13 +133,20 @@ final class KeepAliveScenarios {
     }
   }
 
-  /** HTTP/1.1 with keep-alive, closing (FIN) any connection idle for {@link #SERVER_KEEPALIVE_MS}. */
+  /**
+   * HTTP/1.1 with keep-alive, closing any connection idle for {@code keepAliveMs}: with a FIN, or
+   * with an RST when {@code reset} (SO_LINGER 0).
+   */
   static final class KeepAliveServer implements AutoCloseable {
     final ServerSocket server;
     final AtomicInteger accepted = new AtomicInteger();
     private final Thread acceptor;
+    private final long keepAliveMs;
+    private final boolean reset;
 
-    KeepAliveServer() throws IOException {
+    KeepAliveServer(long keepAliveMs, boolean reset) throws IOException {
+      this.keepAliveMs = keepAliveMs;
+      this.reset = reset;
       server = new ServerSocket(0, 50, LOOPBACK);
       acceptor = new Thread(this::accept, "keepalive-server");
       acceptor.setDaemon(true);
@@ -139,7 +162,7 @@ final class KeepAliveScenarios {
         try {
           Socket s = server.accept();
           accepted.incrementAndGet();
-          Thread t = new Thread(() -> serve(s), "keepalive-connection");
+          Thread t = new Thread(() -> serve(s, keepAliveMs, reset), "keepalive-connection");
           t.setDaemon(true);
           t.start();
         } catch (IOException e) {
@@ -148,19 +171,25 @@ final class KeepAliveScenarios {
       }
     }
 
-    private static void serve(Socket s) {
+    private static void serve(Socket s, long keepAliveMs, boolean reset) {
       try (s) {
-        s.setSoTimeout((int) SERVER_KEEPALIVE_MS);
+        s.setSoTimeout((int) keepAliveMs);
         InputStream in = s.getInputStream();
         OutputStream out = s.getOutputStream();
-        while (readRequestHead(in)) {
-          // Advertises a longer keep-alive than it keeps, as a misconfigured proxy does.
-          out.write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=60\r\n\r\nok")
-              .getBytes(StandardCharsets.US_ASCII));
-          out.flush();
+        try {
+          while (readRequestHead(in)) {
+            // Advertises a longer keep-alive than it keeps, as a misconfigured proxy does.
+            out.write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=60\r\n\r\nok")
+                .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+          }
+        } catch (SocketTimeoutException idle) {
+          // Keep-alive expired. Linger 0 before the close makes it an RST, as a middlebox that
+          // forgets the flow answers; otherwise the close sends a FIN.
+          if (reset) {
+            s.setSoLinger(true, 0);
+          }
         }
-      } catch (SocketTimeoutException idle) {
-        // keep-alive expired: the close below sends FIN
       } catch (IOException e) {
         // the client went away
       }

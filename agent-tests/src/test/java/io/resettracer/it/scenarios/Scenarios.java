@@ -61,6 +61,8 @@ final class Scenarios {
       case "keepalive-okhttp":
       case "keepalive-jdk":
       case "keepalive-url-connection":
+      case "reactor-netty-fin":
+      case "reactor-netty-rst":
         KeepAliveScenarios.run(name);
         break;
       default: throw new IllegalArgumentException("no scenario " + name);
