@@ -1,0 +1,65 @@
+package io.resettracer.samples;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The samples' tiny protocol: a request is one line, the reply is one line. Lines are read a byte
+ * at a time, straight from the socket, so that no read ever runs ahead of the exchange it serves.
+ */
+final class LineProtocol {
+
+  private LineProtocol() {}
+
+  /** Writes {@code request} as one line and reads the one-line reply. */
+  static String exchange(Socket s, String request, IoProgress progress) throws IOException {
+    progress.writing();
+    writeLine(s, request);
+    progress.wrote(request.length() + 1);
+    progress.reading();
+    String reply = readLine(s.getInputStream());
+    if (reply == null) {
+      throw new ClosedByPeerException();
+    }
+    progress.replied();
+    return reply;
+  }
+
+  static String exchange(Socket s, String request) throws IOException {
+    return exchange(s, request, new IoProgress());
+  }
+
+  static void writeLine(Socket s, String line) throws IOException {
+    OutputStream out = s.getOutputStream();
+    out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** One line without its terminator, or null at end of stream before any byte of it. */
+  static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    for (int b; (b = in.read()) != '\n'; ) {
+      if (b < 0) {
+        if (line.size() == 0) {
+          return null;
+        }
+        throw new ClosedByPeerException();
+      }
+      line.write(b);
+    }
+    return line.toString(StandardCharsets.UTF_8);
+  }
+
+  /** A read returned end of stream where a reply was due: the peer had closed the connection. */
+  static final class ClosedByPeerException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ClosedByPeerException() {
+      super("the peer closed the connection: the read returned end of stream (-1), no reply");
+    }
+  }
+}
