@@ -18,10 +18,6 @@ import java.util.LongSummaryStatistics;
  */
 final class ConnectionPool implements AutoCloseable {
 
-  private static final int CONNECT_TIMEOUT_MS = 2_000;
-  /** No reply within this means the request is lost; the samples' peers answer in microseconds. */
-  private static final int READ_TIMEOUT_MS = 5_000;
-
   /** One request on a connection; returns what came back, for the application's log. */
   interface Exchange {
     String run(Socket s, int requestNumber, IoProgress progress) throws IOException;
@@ -144,10 +140,7 @@ final class ConnectionPool implements AutoCloseable {
   }
 
   private Socket connect() throws IOException {
-    Socket s = new Socket();
-    s.connect(target, CONNECT_TIMEOUT_MS);
-    s.setSoTimeout(READ_TIMEOUT_MS);
-    return s;
+    return Peer.connect(target.getAddress(), target.getPort());
   }
 
   private static String who(Pooled c, long idleMillis) {

@@ -39,7 +39,7 @@ public final class LargePayloadSample {
     try (Peer server = Peer.start("web server", LargePayloadSample.class, "server")) {
       Report.say("the web server, %s, refuses bodies over %d B", server, SERVER_BODY_LIMIT);
       for (int i = 1; i <= UPLOADS; i++) {
-        try (Socket s = new Socket(loopback, server.port())) {
+        try (Socket s = Peer.connect(loopback, server.port())) {
           String who = "upload " + i;
           Report.ok(who, "new connection from port " + s.getLocalPort() + ", GET /status: "
               + MiniHttp.get(s, "/status", new IoProgress()));

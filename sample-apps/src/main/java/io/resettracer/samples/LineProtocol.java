@@ -6,12 +6,20 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The samples' tiny protocol: a request is one line, the reply is one line. Lines are read a byte
  * at a time, straight from the socket, so that no read ever runs ahead of the exchange it serves.
  */
 final class LineProtocol {
+
+  static final long STEADY_EVERY_MS = 250;
+  /**
+   * How long an application goes on after a burst of resets: longer than the agent waits for a
+   * burst to go quiet before it judges it as a whole, so the recording holds that judgement too.
+   */
+  static final long AFTER_BURST_MS = 3_000;
 
   private LineProtocol() {}
 
@@ -31,6 +39,21 @@ final class LineProtocol {
 
   static String exchange(Socket s, String request) throws IOException {
     return exchange(s, request, new IoProgress());
+  }
+
+  /**
+   * Steady traffic on {@code sockets}, one exchange each every {@link #STEADY_EVERY_MS}, for
+   * {@code millis}; returns the exchanges made.
+   */
+  static int keepBusy(List<Socket> sockets, long millis) throws IOException, InterruptedException {
+    int n = 0;
+    for (long end = System.nanoTime() + millis * 1_000_000L; System.nanoTime() < end; ) {
+      for (Socket s : sockets) {
+        exchange(s, "steady " + ++n);
+      }
+      Thread.sleep(STEADY_EVERY_MS);
+    }
+    return n;
   }
 
   static void writeLine(Socket s, String line) throws IOException {

@@ -40,8 +40,7 @@ public final class NetworkDeviceSample {
       List<Socket> sockets = new ArrayList<>();
       for (String host : HOSTS) {
         for (int i = 1; i <= CONNECTIONS_PER_HOST; i++) {
-          Socket s = new Socket(InetAddress.getByName(host), firewall.port());
-          s.setSoTimeout(5_000);
+          Socket s = Peer.connect(InetAddress.getByName(host), firewall.port());
           sockets.add(s);
           Thread t = Peer.daemon(host + " conn " + i, () -> busy(s, Thread.currentThread()
               .getName()));
@@ -55,11 +54,15 @@ public final class NetworkDeviceSample {
       for (Thread t : clients) {
         t.join(5_000);
       }
+      List<Socket> fresh = new ArrayList<>();
       for (String host : HOSTS) {
-        try (Socket s = new Socket(InetAddress.getByName(host), firewall.port())) {
-          Report.ok(host + " new conn", LineProtocol.exchange(s, "hello again"));
-        }
+        Socket s = Peer.connect(InetAddress.getByName(host), firewall.port());
+        fresh.add(s);
+        sockets.add(s);
+        Report.ok(host + " new conn", LineProtocol.exchange(s, "hello again"));
       }
+      Report.ok("afterwards", LineProtocol.keepBusy(fresh, LineProtocol.AFTER_BURST_MS)
+          + " more requests on the new connections");
       for (Socket s : sockets) {
         s.close();
       }

@@ -53,7 +53,7 @@ public final class NetworkInstabilitySample {
       long[] lossyUntil = {0};
       for (String host : HOSTS) {
         for (int i = 1; i <= CONNECTIONS_PER_HOST; i++) {
-          Socket s = new Socket(InetAddress.getByName(host), servers.port());
+          Socket s = Peer.connect(InetAddress.getByName(host), servers.port());
           s.setSoTimeout(30_000); // longer than the kernel takes to give up on the path
           Report.ok(host + " conn " + i, LineProtocol.exchange(s, "hello"));
           sockets.add(s);

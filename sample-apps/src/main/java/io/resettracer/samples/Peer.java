@@ -22,6 +22,8 @@ import java.util.function.Consumer;
 final class Peer implements AutoCloseable {
 
   private static final long START_TIMEOUT_SECONDS = 20;
+  private static final int CONNECT_TIMEOUT_MS = 2_000;
+  private static final int READ_TIMEOUT_MS = 10_000;
 
   private final String name;
   private final Process process;
@@ -124,6 +126,17 @@ final class Peer implements AutoCloseable {
   @Override
   public String toString() {
     return name + " (pid " + process.pid() + ", port " + port + ")";
+  }
+
+  /**
+   * A client connection to a peer. Its connect and reads time out, so that a sample whose peer
+   * misbehaves fails in seconds instead of hanging; every peer answers in microseconds.
+   */
+  static Socket connect(InetAddress address, int port) throws IOException {
+    Socket s = new Socket();
+    s.connect(new java.net.InetSocketAddress(address, port), CONNECT_TIMEOUT_MS);
+    s.setSoTimeout(READ_TIMEOUT_MS);
+    return s;
   }
 
   /** A port free right now on {@code address}, for a peer that must come back on the same one. */

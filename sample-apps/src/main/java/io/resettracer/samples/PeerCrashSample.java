@@ -16,7 +16,7 @@ import java.util.List;
  * within a moment of each other. The client reconnects and is refused until the server is back on
  * the same port, then works again.
  *
- * <p>{@code PeerCrashSample server <port>} runs the server.
+ * <p>{@code PeerCrashSample server <port> [busy]} runs the server.
  */
 public final class PeerCrashSample {
 
@@ -31,19 +31,20 @@ public final class PeerCrashSample {
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("server")) {
-      runServer(Integer.parseInt(args[1]));
+      runServer(Integer.parseInt(args[1]), args.length > 2 && args[2].equals("busy"));
       return;
     }
     Report.expect("PEER_CRASH");
     InetAddress loopback = InetAddress.getLoopbackAddress();
     int port = Peer.freePort(loopback);
-    Peer server = Peer.start("server", PeerCrashSample.class, "server", String.valueOf(port));
+    Peer server = Peer.start("server", PeerCrashSample.class, "server", String.valueOf(port),
+        "busy");
     Report.say("the server, %s, answers one request per connection, then is busy", server);
     List<Socket> connections = new ArrayList<>();
     List<Thread> waiting = new ArrayList<>();
     try {
       for (int i = 1; i <= CONNECTIONS; i++) {
-        Socket s = new Socket(loopback, port);
+        Socket s = Peer.connect(loopback, port);
         connections.add(s);
         String who = "conn " + i;
         Report.ok(who, "new connection from port " + s.getLocalPort() + ", "
@@ -58,12 +59,18 @@ public final class PeerCrashSample {
       for (Thread t : waiting) {
         t.join(5_000);
       }
-      Thread reconnecting = Peer.daemon("reconnect", () -> reconnect(loopback, port));
+      Socket[] back = new Socket[1];
+      Thread reconnecting = Peer.daemon("reconnect", () -> back[0] = reconnect(loopback, port));
       reconnecting.start();
       Thread.sleep(DOWN_MS);
       server = Peer.start("server", PeerCrashSample.class, "server", String.valueOf(port));
       Report.say("the server is back: %s", server);
       reconnecting.join(10_000);
+      if (back[0] != null) {
+        connections.add(back[0]);
+        Report.ok("afterwards", LineProtocol.keepBusy(List.of(back[0]),
+            LineProtocol.AFTER_BURST_MS) + " more requests on the new connection");
+      }
     } finally {
       server.close();
       for (Socket s : connections) {
@@ -82,11 +89,13 @@ public final class PeerCrashSample {
     }
   }
 
-  private static void reconnect(InetAddress address, int port) {
+  /** Reconnects until the server is back; returns the connection that worked, or null. */
+  private static Socket reconnect(InetAddress address, int port) {
     for (int attempt = 1; attempt <= 40; attempt++) {
-      try (Socket s = new Socket(address, port)) {
+      try {
+        Socket s = Peer.connect(address, port);
         Report.ok("reconnect " + attempt, LineProtocol.exchange(s, "hello again"));
-        return;
+        return s;
       } catch (ConnectException e) {
         Report.failed("reconnect " + attempt, "connect", e);
       } catch (IOException e) {
@@ -95,14 +104,17 @@ public final class PeerCrashSample {
       try {
         Thread.sleep(RECONNECT_EVERY_MS);
       } catch (InterruptedException e) {
-        return;
+        return null;
       }
     }
+    return null;
   }
 
-  private static void runServer(int port) throws Exception {
+  /** A busy server answers once per connection; once restarted, it answers everything. */
+  private static void runServer(int port, boolean busy) throws Exception {
     ServerSocket listener = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-    LineServer.start("server", listener, PeerCrashSample::answerOnceThenBusy);
+    LineServer.start("server", listener,
+        busy ? PeerCrashSample::answerOnceThenBusy : LineServer::echo);
     Peer.announce(port);
     Thread.currentThread().join();
   }

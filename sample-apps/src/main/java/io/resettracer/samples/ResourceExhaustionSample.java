@@ -40,14 +40,13 @@ public final class ResourceExhaustionSample {
     Report.say("mechanism: a server at capacity resets new connections (SO_LINGER 0)");
     InetAddress loopback = InetAddress.getLoopbackAddress();
     try (Peer server = Peer.start("server", ResourceExhaustionSample.class, "server");
-        Socket old = new Socket(loopback, server.port())) {
+        Socket old = Peer.connect(loopback, server.port())) {
       Report.say("the server, %s, has %d worker slot(s)", server, SERVER_CAPACITY);
       Report.ok("old conn", "from port " + old.getLocalPort() + ", "
           + LineProtocol.exchange(old, "hello"));
       List<Socket> fresh = new ArrayList<>();
       for (int i = 1; i <= NEW_CONNECTIONS; i++) {
-        Socket s = new Socket(loopback, server.port());
-        s.setSoTimeout(5_000);
+        Socket s = Peer.connect(loopback, server.port());
         LineProtocol.writeLine(s, "request " + i);
         fresh.add(s);
         Report.ok("new conn " + i, "connected from port " + s.getLocalPort()
@@ -62,6 +61,8 @@ public final class ResourceExhaustionSample {
         }
       }
       Report.ok("old conn", "still working: " + LineProtocol.exchange(old, "still there?"));
+      Report.ok("afterwards", LineProtocol.keepBusy(List.of(old), LineProtocol.AFTER_BURST_MS)
+          + " more requests on the old connection");
     }
   }
 

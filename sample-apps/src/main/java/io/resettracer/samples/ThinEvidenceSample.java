@@ -28,7 +28,7 @@ public final class ThinEvidenceSample {
     Report.expect("UNKNOWN");
     InetAddress loopback = InetAddress.getLoopbackAddress();
     try (Peer server = Peer.start("server", ThinEvidenceSample.class, "server");
-        Socket s = new Socket(loopback, server.port())) {
+        Socket s = Peer.connect(loopback, server.port())) {
       Report.say("the server, %s, resets the connection on request %d", server, ANSWERED + 1);
       for (int i = 1; i <= ANSWERED + 1; i++) {
         IoProgress progress = new IoProgress();
