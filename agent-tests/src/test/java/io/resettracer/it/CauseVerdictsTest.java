@@ -106,7 +106,8 @@ class CauseVerdictsTest {
     }
     ScenarioRun run = ScenarioRun.ofSample(jdk, sample.className(), launcher,
         SAMPLE_TIMEOUT_SECONDS);
-    assumeTrue(run.skipped == null, () -> sample.name() + " skipped on " + jdk + ": " + run.skipped);
+    assumeTrue(run.skipped == null,
+        () -> sample.name() + " skipped on " + jdk + ": " + run.skipped);
 
     assertEquals(sample.cause(), run.expected, "the sample's EXPECT line:\n" + run.describe());
     assertEquals(0, run.swallowed, "the agent swallowed errors:\n" + run.describe());
@@ -132,7 +133,7 @@ class CauseVerdictsTest {
                 .collect(Collectors.joining("\n  ", "\n  ", "")));
   }
 
-  // --- The physics of each cause, as the JVM sees it ---------------------------------------------
+  // --- The physics of each cause, as the JVM sees it --------------------------------------------
 
   /** Write ok, then "Connection reset" on the reply read, after idles just above the limit only. */
   private static void idleTimeout(ScenarioRun run, List<AppFailure> app) {
@@ -243,7 +244,8 @@ class CauseVerdictsTest {
   private static void networkDevice(ScenarioRun run, List<AppFailure> app) {
     assertEquals(8, app.size(), run.describe());
     for (AppFailure f : app) {
-      assertTrue(f.exception().startsWith("java.net.SocketException: Connection reset"), f.toString());
+      assertTrue(f.exception().startsWith("java.net.SocketException: Connection reset"),
+          f.toString());
     }
     assertEquals(4, run.result.stdout().stream().filter(l -> l.contains(" new conn  ok: ")).count(),
         "each host takes new connections right after:\n" + run.describe());
@@ -308,7 +310,7 @@ class CauseVerdictsTest {
     assertTrue(millis(e, "connectionAge") < 2 * TIMING_SLACK_MS, "a young connection: " + e);
   }
 
-  // --- Helpers ------------------------------------------------------------------------------------
+  // --- Helpers -----------------------------------------------------------------------------------
 
   private static void assertShape(Map<String, String> e, String operation, String failure) {
     assertEquals(operation, e.get("operation"), e.toString());

@@ -23,7 +23,7 @@ public final class DemoTable {
   static final String RESET = "resettracer.ConnectionReset";
   static final String INCIDENT = "resettracer.ResetIncident";
 
-  private static final String ROW = "%-21s %-20s %6s  %-34s %-11s %s%n";
+  private static final String ROW = "%-21s %-20s %6s  %-40s %-11s %s%n";
 
   private DemoTable() {}
 
@@ -69,8 +69,9 @@ public final class DemoTable {
         least = Math.min(least, e.getFloat("confidence"));
         most = Math.max(most, e.getFloat("confidence"));
       } else if (type.equals(INCIDENT)) {
-        incidents.merge(e.getString("verdict") + " (" + e.getInt("resets") + " resets, "
-            + e.getInt("peers") + " peers, " + percent(e.getFloat("confidence")) + ")", 1,
+        int peers = e.getInt("peers");
+        incidents.merge(e.getString("verdict") + " (" + e.getInt("resets") + " resets, " + peers
+            + (peers == 1 ? " peer, " : " peers, ") + percent(e.getFloat("confidence")) + ")", 1,
             Integer::sum);
       }
     }

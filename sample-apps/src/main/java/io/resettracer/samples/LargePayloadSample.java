@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 
 /**
  * LARGE_PAYLOAD: a web server with a 1 MiB body limit (nginx's {@code client_max_body_size}
@@ -62,7 +63,7 @@ public final class LargePayloadSample {
     try {
       byte[] b = s.getInputStream().readNBytes(64);
       return b.length == 0 ? "none (end of stream)"
-          : "\"" + new String(b, java.nio.charset.StandardCharsets.US_ASCII).split("\r\n")[0] + "\"";
+          : "\"" + new String(b, StandardCharsets.US_ASCII).split("\r\n")[0] + "\"";
     } catch (IOException e) {
       return "unreadable (" + e.getMessage() + ")";
     }

@@ -17,7 +17,7 @@ final class Namespace {
 
   private Namespace() {}
 
-  /** Why this process cannot change its network, or null if it can: root, in a namespace of its own. */
+  /** Why this process cannot change its network, or null: it is root in a namespace of its own. */
   static String whyNotPrivate(String... commands) {
     String self = netNamespace("self");
     // PID 1's namespace is the host's; where it cannot be read, the parent's stands in for it

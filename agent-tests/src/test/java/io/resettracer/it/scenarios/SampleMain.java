@@ -9,8 +9,8 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Runs one sample app's {@code main} in a child JVM inside a JFR recording, then prints, after the
  * sample's own lines, every reset-tracer event and what the agent swallowed, in {@link
- * ScenarioMain}'s format. {@code INCIDENT} lines carry {@code resettracer.ResetIncident} events when
- * the agent records them.
+ * ScenarioMain}'s format. {@code INCIDENT} lines carry {@code resettracer.ResetIncident} events
+ * when the agent records them.
  */
 public final class SampleMain {
 
