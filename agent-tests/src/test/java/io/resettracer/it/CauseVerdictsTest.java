@@ -376,9 +376,13 @@ class CauseVerdictsTest {
     return counts;
   }
 
+  /** The most frequent verdict; a tie names no verdict, so it can match no cause. */
   private static String majority(List<Map<String, String>> events) {
-    return counts(events, e -> e.get("verdict")).entrySet().stream()
-        .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("none");
+    Map<String, Integer> counts = counts(events, e -> e.get("verdict"));
+    int most = counts.values().stream().max(Integer::compare).orElse(0);
+    List<String> top = counts.entrySet().stream().filter(c -> c.getValue() == most)
+        .map(Map.Entry::getKey).toList();
+    return top.size() == 1 ? top.get(0) : "a tie of " + top;
   }
 
   private static synchronized void record(String cause, ScenarioRun run) {

@@ -135,10 +135,6 @@ final class ConnectionPool implements AutoCloseable {
     }
   }
 
-  List<Reuse> reuses() {
-    return reuses;
-  }
-
   private Socket connect() throws IOException {
     return Peer.connect(target.getAddress(), target.getPort());
   }

@@ -56,7 +56,7 @@ public final class IdleTimeoutSample {
   private static void runBalancer() throws Exception {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     ServerSocket backend = new ServerSocket(0, 50, loopback);
-    LineServer.start("backend", backend, LineServer::echo);
+    AcceptLoop.start("backend", backend, LineProtocol::echo);
     ServerSocket front = new ServerSocket(0, 50, loopback);
     new Relay(new InetSocketAddress(loopback, backend.getLocalPort()), BALANCER_IDLE_LIMIT_MS)
         .serve(front);

@@ -59,7 +59,7 @@ public final class KeepaliveMismatchSample {
 
   private static void runServer() throws Exception {
     ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    LineServer.start("http", listener, KeepaliveMismatchSample::serveKeepAlive);
+    AcceptLoop.start("http", listener, KeepaliveMismatchSample::serveKeepAlive);
     Peer.announce(listener.getLocalPort());
     Thread.currentThread().join();
   }

@@ -71,7 +71,7 @@ public final class LargePayloadSample {
 
   private static void runServer() throws Exception {
     ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    LineServer.start("http", listener, LargePayloadSample::serveWithBodyLimit);
+    AcceptLoop.start("http", listener, LargePayloadSample::serveWithBodyLimit);
     Peer.announce(listener.getLocalPort());
     Thread.currentThread().join();
   }

@@ -77,6 +77,15 @@ final class LineProtocol {
     return line.toString(StandardCharsets.UTF_8);
   }
 
+  /** Answers every line with "ok &lt;line&gt;" until the client closes. */
+  static void echo(Socket s) throws IOException {
+    InputStream in = s.getInputStream();
+    for (String line; (line = LineProtocol.readLine(in)) != null; ) {
+      LineProtocol.writeLine(s, "ok " + line);
+    }
+    s.close();
+  }
+
   /** A read returned end of stream where a reply was due: the peer had closed the connection. */
   static final class ClosedByPeerException extends IOException {
     private static final long serialVersionUID = 1L;

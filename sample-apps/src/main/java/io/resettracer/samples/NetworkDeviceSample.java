@@ -91,7 +91,7 @@ public final class NetworkDeviceSample {
     int port = 0;
     for (String host : HOSTS) {
       ServerSocket backend = new ServerSocket(0, 50, loopback);
-      LineServer.start("backend " + host, backend, LineServer::echo);
+      AcceptLoop.start("backend " + host, backend, LineProtocol::echo);
       // One port on every address, as the hosts behind a firewall all serve the same service.
       ServerSocket front = new ServerSocket(port, 50, InetAddress.getByName(host));
       port = front.getLocalPort();

@@ -110,7 +110,7 @@ public final class NetworkInstabilitySample {
     for (String host : HOSTS) {
       ServerSocket listener = new ServerSocket(port, 50, InetAddress.getByName(host));
       port = listener.getLocalPort();
-      LineServer.start("server " + host, listener, LineServer::echo);
+      AcceptLoop.start("server " + host, listener, LineProtocol::echo);
     }
     Peer.announce(port);
     Thread.currentThread().join();

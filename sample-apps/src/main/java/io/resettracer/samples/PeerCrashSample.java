@@ -113,8 +113,8 @@ public final class PeerCrashSample {
   /** A busy server answers once per connection; once restarted, it answers everything. */
   private static void runServer(int port, boolean busy) throws Exception {
     ServerSocket listener = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-    LineServer.start("server", listener,
-        busy ? PeerCrashSample::answerOnceThenBusy : LineServer::echo);
+    AcceptLoop.start("server", listener,
+        busy ? PeerCrashSample::answerOnceThenBusy : LineProtocol::echo);
     Peer.announce(port);
     Thread.currentThread().join();
   }

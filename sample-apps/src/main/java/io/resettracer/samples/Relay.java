@@ -45,7 +45,7 @@ final class Relay {
 
   /** Forwards every connection {@code listener} accepts, on daemon threads. */
   void serve(ServerSocket listener) {
-    LineServer.start("relay", listener, client -> {
+    AcceptLoop.start("relay", listener, client -> {
       Socket upstream = new Socket(backend.getAddress(), backend.getPort());
       Flow flow = new Flow(client, upstream);
       flows.add(flow);

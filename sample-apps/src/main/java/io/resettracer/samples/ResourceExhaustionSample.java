@@ -69,14 +69,14 @@ public final class ResourceExhaustionSample {
   private static void runServer() throws Exception {
     ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     AtomicInteger busy = new AtomicInteger();
-    LineServer.start("server", listener, s -> {
+    AcceptLoop.start("server", listener, s -> {
       if (busy.incrementAndGet() > SERVER_CAPACITY) {
         busy.decrementAndGet();
         shed(s);
         return;
       }
       try {
-        LineServer.echo(s);
+        LineProtocol.echo(s);
       } finally {
         busy.decrementAndGet();
       }

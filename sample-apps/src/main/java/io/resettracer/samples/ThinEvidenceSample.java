@@ -44,7 +44,7 @@ public final class ThinEvidenceSample {
 
   private static void runServer() throws Exception {
     ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    LineServer.start("server", listener, s -> {
+    AcceptLoop.start("server", listener, s -> {
       InputStream in = s.getInputStream();
       for (int i = 1; LineProtocol.readLine(in) != null; i++) {
         if (i > ANSWERED) {

@@ -1,19 +1,21 @@
 package io.resettracer.samples;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 
-/** A thread-per-connection server for the peers; what it does with a connection is the peer's. */
-final class LineServer {
+/**
+ * The peers' servers: accepts connections, each served on its own thread by whatever the peer does
+ * with a connection.
+ */
+final class AcceptLoop {
 
   /** What a peer does with one accepted connection, on that connection's own thread. */
   interface ConnectionHandler {
     void serve(Socket connection) throws IOException;
   }
 
-  private LineServer() {}
+  private AcceptLoop() {}
 
   /** Accepts on a daemon thread until the listener closes. */
   static void start(String name, ServerSocket listener, ConnectionHandler handler) {
@@ -34,14 +36,5 @@ final class LineServer {
         }).start();
       }
     }).start();
-  }
-
-  /** Answers every line with "ok &lt;line&gt;" until the client closes. */
-  static void echo(Socket s) throws IOException {
-    InputStream in = s.getInputStream();
-    for (String line; (line = LineProtocol.readLine(in)) != null; ) {
-      LineProtocol.writeLine(s, "ok " + line);
-    }
-    s.close();
   }
 }
