@@ -80,8 +80,8 @@ final class LineProtocol {
   /** Answers every line with "ok &lt;line&gt;" until the client closes. */
   static void echo(Socket s) throws IOException {
     InputStream in = s.getInputStream();
-    for (String line; (line = LineProtocol.readLine(in)) != null; ) {
-      LineProtocol.writeLine(s, "ok " + line);
+    for (String line; (line = readLine(in)) != null; ) {
+      writeLine(s, "ok " + line);
     }
     s.close();
   }
