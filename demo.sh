@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The reset-tracer demo: builds the agent if needed, runs each sample app under it with a JFR
-# recording, prints the reset lines the agent logs, and leaves one .jfr per sample to open in
-# JDK Mission Control or read with `jfr print`.
+# The reset-tracer demo: builds the agent if needed, runs one sample app per cause under it, each
+# with its own JFR recording, shows what each application and the agent saw, and ends with a table:
+# per scenario, the resets recorded, their verdicts and confidence. The recordings stay in
+# demo-output/ to open in JDK Mission Control or read with `jfr print`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,30 +11,69 @@ JFR_TOOL="${JAVA_HOME:+$JAVA_HOME/bin/}jfr"
 JAR=agent/target/reset-tracer.jar
 SAMPLES=sample-apps/target/classes
 OUT=demo-output
+PKG=io.resettracer.samples
 
-if [[ ! -f $JAR || ! -d $SAMPLES ]] || [[ -n "$(find agent/src sample-apps/src -newer "$JAR" -type f 2>/dev/null | head -1)" ]]; then
+# scenario name and main class, in the order of the table
+SCENARIOS=(
+  "idle-timeout IdleTimeoutSample"
+  "keepalive-mismatch KeepaliveMismatchSample"
+  "peer-crash PeerCrashSample"
+  "resource-exhaustion ResourceExhaustionSample"
+  "network-device NetworkDeviceSample"
+  "large-payload LargePayloadSample"
+  "network-instability NetworkInstabilitySample"
+  "thin-evidence ThinEvidenceSample"
+)
+
+if [[ ! -f $JAR || ! -f $SAMPLES/io/resettracer/samples/DemoTable.class ]] \
+    || [[ -n "$(find agent/src sample-apps/src -newer "$JAR" -type f 2>/dev/null | head -1)" ]]; then
   echo "== building reset-tracer (mvn -q -DskipTests package) ..."
   mvn -q -B -DskipTests package -pl agent,sample-apps -am
 fi
 mkdir -p "$OUT"
 
-run_sample() { # name main-class
-  local name=$1 main=$2 jfr="$OUT/$1.jfr"
-  echo
-  echo "== $name: java -javaagent:$JAR -XX:StartFlightRecording=filename=$jfr -cp $SAMPLES $main"
-  rm -f "$jfr"
-  "$JAVA" -javaagent:"$JAR" \
-    -XX:StartFlightRecording=filename="$jfr",dumponexit=true,settings=default \
-    -cp "$SAMPLES" "$main" 2>&1 | grep -v "Sharing is only supported for boot loader classes" || true
-  local count
-  count=$("$JFR_TOOL" summary "$jfr" 2>/dev/null | awk '$1 == "resettracer.ConnectionReset" {print $2}')
-  echo "-- $name: ${count:-0} resettracer.ConnectionReset event(s) recorded in $jfr"
+# Packet loss needs a network namespace of its own, where iptables and sysctls touch nothing else.
+namespace_missing() {
+  [[ $(id -u) -eq 0 ]] || { echo "needs root for a private network namespace"; return; }
+  for tool in unshare ip iptables; do
+    command -v "$tool" >/dev/null || { echo "$tool is not installed"; return; }
+  done
+  unshare -n true 2>/dev/null || echo "unshare -n does not work here"
 }
 
-run_sample idle-timeout io.resettracer.samples.IdleRelayReset
+run_sample() { # name main-class
+  local name=$1 main=$PKG.$2 jfr="$OUT/$1.jfr" log="$OUT/$1.log" launcher=()
+  rm -f "$jfr" "$log"
+  if [[ $name == network-instability ]]; then
+    local missing
+    missing=$(namespace_missing)
+    if [[ -n $missing ]]; then
+      echo
+      echo "== $name: skipped ($missing)"
+      echo "SKIP $missing" > "$log"
+      return
+    fi
+    launcher=(unshare -n)
+  fi
+  echo
+  echo "== $name: ${launcher[*]:+${launcher[*]} }java -javaagent:$JAR -XX:StartFlightRecording=filename=$jfr -cp $SAMPLES $main"
+  "${launcher[@]}" "$JAVA" -javaagent:"$JAR" \
+    -XX:StartFlightRecording=filename="$jfr",dumponexit=true,settings=default \
+    -cp "$SAMPLES" "$main" 2>&1 \
+    | grep --line-buffered -v -e "Sharing is only supported for boot loader classes" -e "jfr,startup" \
+    | tee "$log" || true
+}
+
+names=()
+for scenario in "${SCENARIOS[@]}"; do
+  read -r name main <<< "$scenario"
+  run_sample "$name" "$main"
+  names+=("$name")
+done
 
 echo
-echo "== done. The recordings are in $OUT/:"
-ls -1 "$OUT"/*.jfr
-echo "Open them in JDK Mission Control (Event Browser > reset-tracer > Connection Reset), or read them with:"
-echo "  $JFR_TOOL print --stack-depth 20 --events resettracer.ConnectionReset $OUT/idle-timeout.jfr"
+echo "== summary (from the recordings in $OUT/)"
+"$JAVA" -cp "$SAMPLES" $PKG.DemoTable "$OUT" "${names[@]}"
+echo
+echo "Open the recordings in JDK Mission Control (Event Browser > reset-tracer), or read them with:"
+echo "  $JFR_TOOL print --events resettracer.ConnectionReset $OUT/idle-timeout.jfr"

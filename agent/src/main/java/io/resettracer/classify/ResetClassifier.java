@@ -60,8 +60,8 @@ public class ResetClassifier {
     Candidate next = cases.size() < 2 ? null : cases.get(1);
     float runnerUp = next == null ? 0 : next.score();
     if (best != null
-        && best.score() * 1000 >= thresholds.minScore
-        && (best.score() - runnerUp) * 1000 >= thresholds.minMargin) {
+        && perMille(best.score()) >= thresholds.minScore
+        && perMille(best.score()) - perMille(runnerUp) >= thresholds.minMargin) {
       return new Classification(
           best.verdict(), best.score(), best.evidence() + pause, best.recommendation());
     }
@@ -87,6 +87,11 @@ public class ResetClassifier {
       settle = "not enough to tell yet; if it is " + best.verdict() + ": " + best.recommendation();
     }
     return new Classification(Verdict.UNKNOWN, 0f, why + pause, settle);
+  }
+
+  /** Scores are sums of tenths and twentieths: compared in whole per mille, free of float dust. */
+  private static long perMille(float score) {
+    return Math.round(score * 1000.0);
   }
 
   /** This JVM's own long pause is a cause in itself: a peer that waited on us may have given up. */

@@ -44,7 +44,7 @@ public final class ScenarioMain {
     out.println("DONE");
   }
 
-  private static String describe(RecordedEvent e) {
+  static String describe(RecordedEvent e) {
     StringJoiner j = new StringJoiner("\t");
     for (var field : e.getFields()) {
       String name = field.getName();
@@ -64,7 +64,7 @@ public final class ScenarioMain {
   }
 
   /** What the agent's hooks swallowed; -1 when the agent is not loaded. */
-  private static long swallowed() {
+  static long swallowed() {
     try {
       Class<?> hooks = Class.forName("io.resettracer.bootstrap.ResetTracerHooks", false, null);
       Method m = hooks.getMethod("swallowedCount");

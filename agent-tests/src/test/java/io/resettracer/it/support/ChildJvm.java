@@ -35,6 +35,7 @@ public final class ChildJvm {
       librariesOverride.remove();
     }
   }
+
   public static final Path WORK = Path.of(System.getProperty("resettracer.workDir", "target/it"))
       .toAbsolutePath();
 
@@ -50,13 +51,24 @@ public final class ChildJvm {
 
   public static Result run(Jdks.Jdk jdk, List<String> jvmArgs, String mainClass, List<String> args,
       long timeoutSeconds) throws IOException, InterruptedException {
+    String libraries = librariesOverride.get();
+    return run(List.of(), jdk, SCENARIO_CLASSES + (libraries != null ? libraries : LIBRARIES),
+        jvmArgs, mainClass, args, timeoutSeconds);
+  }
+
+  /**
+   * Runs {@code mainClass} on {@code classPath}, behind {@code launcher} (such as {@code unshare
+   * -n}, which execs the JVM in its place) when not empty.
+   */
+  public static Result run(List<String> launcher, Jdks.Jdk jdk, String classPath,
+      List<String> jvmArgs, String mainClass, List<String> args, long timeoutSeconds)
+      throws IOException, InterruptedException {
     Files.createDirectories(WORK);
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(launcher);
     command.add(jdk.java().toString());
     command.addAll(jvmArgs);
     command.add("-cp");
-    String libraries = librariesOverride.get();
-    command.add(SCENARIO_CLASSES + (libraries != null ? libraries : LIBRARIES));
+    command.add(classPath);
     command.add(mainClass);
     command.addAll(args);
     Path out = Files.createTempFile(WORK, "child-", ".out");
@@ -65,6 +77,8 @@ public final class ChildJvm {
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     try {
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        // The child's own children (a sample's peers) go first: they would outlive it otherwise.
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         throw new AssertionError("child JVM timed out after " + timeoutSeconds + " s: " + command
             + "\n" + Files.readString(out) + Files.readString(err));
@@ -73,6 +87,7 @@ public final class ChildJvm {
           Files.readAllLines(err, StandardCharsets.UTF_8));
     } finally {
       if (p.isAlive()) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
       }
       Files.deleteIfExists(out);

@@ -16,6 +16,10 @@ public final class ScenarioRun {
   public final Map<String, String> facts = new HashMap<>();
   public final List<String> appExceptions = new ArrayList<>();
   public final List<Map<String, String>> events = new ArrayList<>();
+  /** {@code resettracer.ResetIncident} events, from sample runs, when the agent records them. */
+  public final List<Map<String, String>> incidents = new ArrayList<>();
+  /** The verdict a sample app says it reproduces. */
+  public String expected;
   public long swallowed = -1;
   public String skipped;
 
@@ -29,12 +33,11 @@ public final class ScenarioRun {
       } else if (line.startsWith("APP-EXCEPTION ") || line.equals("APP-OK")) {
         appExceptions.add(line);
       } else if (line.startsWith("EVENT ")) {
-        Map<String, String> e = new LinkedHashMap<>();
-        for (String field : line.substring(6).split("\t")) {
-          int eq = field.indexOf('=');
-          e.put(field.substring(0, eq), field.substring(eq + 1));
-        }
-        events.add(e);
+        events.add(fields(line.substring(6)));
+      } else if (line.startsWith("INCIDENT ")) {
+        incidents.add(fields(line.substring(9)));
+      } else if (line.startsWith("EXPECT ") && expected == null) {
+        expected = line.substring(7).trim();
       } else if (line.startsWith("SWALLOWED ")) {
         swallowed = Long.parseLong(line.substring(10).trim());
       } else if (line.startsWith("SKIP ")) {
@@ -42,6 +45,40 @@ public final class ScenarioRun {
       }
     }
   }
+
+  private static Map<String, String> fields(String tabSeparated) {
+    Map<String, String> e = new LinkedHashMap<>();
+    for (String field : tabSeparated.split("\t")) {
+      int eq = field.indexOf('=');
+      e.put(field.substring(0, eq), field.substring(eq + 1));
+    }
+    return e;
+  }
+
+  /**
+   * Runs a sample app's main class with the agent and a recording, behind {@code launcher} (empty,
+   * or {@code unshare -n}); its class path is the sample classes and the runner, never the agent's.
+   */
+  public static ScenarioRun ofSample(Jdks.Jdk jdk, String sampleClass, List<String> launcher,
+      long timeoutSeconds) throws IOException, InterruptedException {
+    Files.createDirectories(ChildJvm.WORK);
+    String name = sampleClass.substring(sampleClass.lastIndexOf('.') + 1);
+    Path jfr = Files.createTempFile(ChildJvm.WORK, name + "-", ".jfr");
+    String classPath = SAMPLE_CLASSES + java.io.File.pathSeparator + ChildJvm.SCENARIO_CLASSES;
+    ChildJvm.Result r = ChildJvm.run(launcher, jdk, classPath,
+        List.of(ChildJvm.javaagent("log=warn"), "-Xshare:auto"),
+        "io.resettracer.it.scenarios.SampleMain", List.of(sampleClass, jfr.toString()),
+        timeoutSeconds);
+    Files.deleteIfExists(jfr);
+    ScenarioRun run = new ScenarioRun(r);
+    if (r.exitCode() != 0 || !r.stdout().contains("DONE")) {
+      throw new AssertionError(name + " on " + jdk + " failed:\n" + r.describe());
+    }
+    return run;
+  }
+
+  public static final Path SAMPLE_CLASSES = Path.of(System.getProperty("resettracer.sampleClasses",
+      "../sample-apps/target/classes")).toAbsolutePath().normalize();
 
   /** Runs {@code scenario} with the agent (given options) or, with {@code agentOptions == null}, without. */
   public static ScenarioRun of(Jdks.Jdk jdk, String scenario, String agentOptions, List<String> extraJvmArgs)
