@@ -4,7 +4,6 @@ import io.resettracer.track.ResetFacts;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -79,10 +78,10 @@ public final class IncidentCorrelator {
         majorityCount = e.getValue();
       }
     }
-    String who = b.resets + " resets of " + b.byPeer.size() + " peer(s) on " + b.hosts.size()
-        + " host(s) within " + Durations.format(b.lastNanos - b.firstNanos);
-    String after = String.format(Locale.ROOT,
-        "; afterwards %d connects refused, %d new connections made", refused, newConnects);
+    String who = b.resets + " resets of " + count(b.byPeer.size(), "peer") + " on "
+        + count(b.hosts.size(), "host") + " within " + Durations.format(b.lastNanos - b.firstNanos);
+    String after = "; afterwards " + count(refused, "connect") + " refused, "
+        + count(newConnects, "new connection") + " made";
     Verdict v;
     float confidence;
     String why;
@@ -117,6 +116,10 @@ public final class IncidentCorrelator {
         v, confidence, b.resets, b.byPeer.size(), b.hosts.size(), peerList(b), b.firstEpochMillis,
         b.lastNanos - b.firstNanos, new EnumMap<>(b.verdicts), why + "; per reset: "
             + verdictList(b.verdicts), rec);
+  }
+
+  private static String count(long n, String thing) {
+    return n + " " + thing + (n == 1 ? "" : "s");
   }
 
   private static String peerList(Burst b) {

@@ -36,7 +36,7 @@ class IncidentCorrelatorTest {
     assertEquals(4, i.resets());
     assertEquals("127.0.0.1:9000 ×4", i.peerList());
     assertEquals(Map.of(Verdict.UNKNOWN, 4), i.memberVerdicts());
-    assertEquals("4 resets of 1 peer(s) on 1 host(s) within 15 ms: one peer's connections cut"
+    assertEquals("4 resets of 1 peer on 1 host within 15 ms: one peer's connections cut"
         + " together, then connects to it refused: its process died or restarted; afterwards 3"
         + " connects refused, 2 new connections made; per reset: UNKNOWN ×4", i.evidence());
     assertNull(correlator.settle(nanos("20s"), followUp, false), "judged once");
