@@ -30,6 +30,10 @@ final class JfrEmitter {
     FlightRecorder.register(ConnectionResetEvent.class);
   }
 
+  static void unregister() {
+    FlightRecorder.unregister(ConnectionResetEvent.class);
+  }
+
   void emit(ResetFacts f, Classification c) {
     ConnectionResetEvent e = new ConnectionResetEvent();
     if (!e.isEnabled()) {

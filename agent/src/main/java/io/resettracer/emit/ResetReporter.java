@@ -48,6 +48,11 @@ public final class ResetReporter implements ResetSink {
     JfrEmitter.register();
   }
 
+  /** Takes the JFR event type out again on detach, so recordings stop listing it. */
+  public static void unregisterEvents() {
+    JfrEmitter.unregister();
+  }
+
   @Override
   public void onReset(ResetFacts facts) {
     Classification c;
