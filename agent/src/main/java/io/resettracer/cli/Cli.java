@@ -42,7 +42,8 @@ public final class Cli {
     return run(args, System.out, System.err);
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  /** As {@link #run(String[])}, printing to the given streams. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     try {
       int code = dispatch(args, out);
       out.flush();

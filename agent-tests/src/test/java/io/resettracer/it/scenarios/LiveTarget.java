@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  *       client's read meets the reset: {@code RESET early <clientLocalPort> <exception>}
  *   <li>{@code reset-new}: the same on a new connection: {@code RESET new <clientLocalPort> <exception>}
  *   <li>{@code stats}: {@code STATS classes=<loaded> recordings=<n> threads=<name|name...>}
+ *   <li>{@code gc}: a full collection, which also unloads classes no longer reachable: {@code GC}
  *   <li>{@code exit}
  * </ul>
  *
@@ -55,6 +56,10 @@ public final class LiveTarget {
             break;
           case "stats":
             out.println("STATS " + stats());
+            break;
+          case "gc":
+            System.gc();
+            out.println("GC");
             break;
           case "exit":
             return;
