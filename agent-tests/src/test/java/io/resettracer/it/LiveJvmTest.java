@@ -78,10 +78,11 @@ class LiveJvmTest {
       AgentCli.Run attach = cli(jdk, "attach", pid, "logLimit=0");
       assertEquals(0, attach.exitCode(), attach.describe());
       assertTrue(attach.out().contains("loaded reset-tracer"), attach.describe());
-      long longestPause = longestPauseMicros(safepoints, pausesBefore);
+      Map.Entry<String, Long> longestPause = longestPause(safepoints, pausesBefore);
       System.out.printf("[live] %s: attach took %d ms from command launch (%s); longest pause in the"
-          + " target meanwhile %.2f ms%n", jdk, attach.millis(), attach.stdout().get(0), longestPause / 1e3);
-      assertTrue(longestPause < 200_000, "a pause of " + longestPause / 1e3 + " ms during the attach");
+          + " target meanwhile %.2f ms (%s)%n", jdk, attach.millis(), attach.stdout().get(0),
+          longestPause.getValue() / 1e3, longestPause.getKey());
+      assertTrue(longestPause.getValue() < 200_000, "a pause during the attach: " + longestPause);
       if (jdk.feature() >= 21) {
         assertTrue(attach.out().contains("note: Java " + jdk.feature() + " printed \"" + JDK_WARNING),
             attach.describe());
@@ -123,8 +124,11 @@ class LiveJvmTest {
       AgentCli.Run detach = cli(jdk, "detach", pid);
       assertEquals(0, detach.exitCode(), detach.describe());
       assertTrue(detach.out().contains("classes restored to their original bytecode"), detach.describe());
-      System.out.printf("[live] %s: detach took %d ms from command launch (%s); longest pause %.2f ms%n",
-          jdk, detach.millis(), detach.stdout().get(0), longestPauseMicros(safepoints, pausesBefore) / 1e3);
+      longestPause = longestPause(safepoints, pausesBefore);
+      System.out.printf("[live] %s: detach took %d ms from command launch (%s); longest pause %.2f ms"
+          + " (%s)%n", jdk, detach.millis(), detach.stdout().get(0), longestPause.getValue() / 1e3,
+          longestPause.getKey());
+      assertTrue(longestPause.getValue() < 200_000, "a pause during the detach: " + longestPause);
       assertRestored(original, probe(jdk, target));
       assertNoAgentLeft(target, pid);
       errMark = target.errSize();
@@ -152,7 +156,6 @@ class LiveJvmTest {
   private void watch(Jdks.Jdk jdk, LiveProcess target, String pid) throws Exception {
     try (LiveProcess watch = LiveProcess.start(AgentCli.command(jdk, "watch", pid))) {
       watch.awaitOut(0, l -> l.startsWith("watching pid " + pid), 30_000);
-      // JFR flushes a recording once a second, and the remote stream polls once a second when idle.
       List<Long> delays = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         int mark = watch.outSize();
@@ -165,8 +168,9 @@ class LiveJvmTest {
             + " Connection reset; verdict \\w+ \\(\\d+ %\\): .+"), line);
       }
       System.out.printf("[live] %s: watch printed each reset %s ms after it happened%n", jdk, delays);
-      assertTrue(delays.stream().sorted().skip(1).findFirst().get() < 2_000, "median over 2 s: " + delays);
-      assertTrue(delays.stream().allMatch(d -> d < 3_000), "a reset took over 3 s: " + delays);
+      // JFR flushes once a second and the remote stream polls once a second when idle: one to two
+      // seconds, by their phase, plus what a loaded machine adds.
+      assertTrue(delays.stream().allMatch(d -> d < 2_500), "a reset took 2.5 s or more: " + delays);
       assertTrue(target.ask("stats", "STATS ").contains(" recordings=1 "), "the watch's recording");
       watch.stop();
     }
@@ -539,13 +543,14 @@ class LiveJvmTest {
     return image;
   }
 
-  private static long longestPauseMicros(Path safepointLog, int fromLine) throws IOException {
-    long longest = 0;
+  /** The longest safepoint logged after line {@code fromLine}: its operation, and its length in µs. */
+  private static Map.Entry<String, Long> longestPause(Path safepointLog, int fromLine) throws IOException {
+    Map.Entry<String, Long> longest = Map.entry("none", 0L);
     List<String> lines = lines(safepointLog);
     for (String line : lines.subList(Math.min(fromLine, lines.size()), lines.size())) {
       Matcher m = SAFEPOINT.matcher(line);
-      if (m.find()) {
-        longest = Math.max(longest, Long.parseLong(m.group(2)) / 1_000);
+      if (m.find() && Long.parseLong(m.group(2)) / 1_000 > longest.getValue()) {
+        longest = Map.entry(m.group(1), Long.parseLong(m.group(2)) / 1_000);
       }
     }
     return longest;

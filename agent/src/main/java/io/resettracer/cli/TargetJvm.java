@@ -17,11 +17,13 @@ import java.util.stream.Stream;
 /**
  * A running JVM on this machine, attached to through the Attach API. Every reason an attach can fail
  * becomes one line that says what to do. A process is attached to only once it is known to be a
- * JVM: the attach handshake signals the process (SIGQUIT), which would kill anything else.
+ * JVM that is ready for it: the attach handshake signals the process (SIGQUIT), which would kill
+ * anything else, and a JVM that has not yet installed its handler.
  */
 final class TargetJvm implements AutoCloseable {
 
   static final int MINIMUM_JDK = 17;
+  private static final int SIGQUIT = 3;
 
   final long pid;
   private final VirtualMachine vm;
@@ -89,6 +91,35 @@ final class TargetJvm implements AutoCloseable {
     String[] args = info.arguments().orElse(new String[0]);
     if (Stream.of(args).anyMatch("-XX:+DisableAttachMechanism"::equals)) {
       throw attachDisabled(pid);
+    }
+    if (!attachListenerRunning(pid) && !handlesAttachSignal(pid)) {
+      throw CliFailure.failed(
+          "pid " + pid + " does not handle the attach signal yet (it is starting, or runs with"
+              + " -Xrs): try again in a moment");
+    }
+  }
+
+  /** An attach listener that already runs answers on its socket, and no signal is sent. */
+  private static boolean attachListenerRunning(long pid) {
+    String socket = ".java_pid" + pid;
+    return Files.exists(Path.of("/proc", String.valueOf(pid), "root", "tmp", socket))
+        || Files.exists(Path.of(System.getProperty("java.io.tmpdir"), socket));
+  }
+
+  /**
+   * Whether the JVM has installed its SIGQUIT handler, which answers the attach handshake. A JVM
+   * still starting up has not, and the signal would kill it. True where this cannot be told.
+   */
+  static boolean handlesAttachSignal(long pid) {
+    Path status = Path.of("/proc", String.valueOf(pid), "status");
+    try (Stream<String> lines = Files.lines(status)) {
+      return lines
+          .filter(l -> l.startsWith("SigCgt:"))
+          .findFirst()
+          .map(l -> (Long.parseUnsignedLong(l.substring(7).trim(), 16) & (1L << (SIGQUIT - 1))) != 0)
+          .orElse(true);
+    } catch (IOException | RuntimeException e) {
+      return true;
     }
   }
 

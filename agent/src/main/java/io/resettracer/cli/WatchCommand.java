@@ -3,6 +3,8 @@ package io.resettracer.cli;
 import io.resettracer.emit.ConnectionResetEvent;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.management.jfr.RemoteRecordingStream;
@@ -10,8 +12,8 @@ import jdk.management.jfr.RemoteRecordingStream;
 /**
  * {@code watch <pid>}: prints the target's resets as they happen, from a JFR recording that this
  * command starts in the target and streams over its local management agent. The recording is
- * closed, and the management agent stopped if this command started it, when the command ends,
- * Ctrl-C included.
+ * removed when the command ends, Ctrl-C included, or when the target exits. JFR flushes once a
+ * second and the stream polls once a second when idle, so a reset shows one to two seconds later.
  */
 final class WatchCommand {
 
@@ -45,6 +47,8 @@ final class WatchCommand {
       stream.enable(ConnectionResetEvent.NAME).withoutStackTrace();
       stream.onEvent(ConnectionResetEvent.NAME, e -> out.println(ResetEventLine.format(e)));
       stream.onError(failure::set);
+      CountDownLatch live = new CountDownLatch(1);
+      stream.onFlush(live::countDown);
       RemoteRecordingStream s = stream;
       Management m = management;
       cleanup = new Thread(() -> close(closed, s, m, target), "reset-tracer-watch-cleanup");
@@ -55,6 +59,8 @@ final class WatchCommand {
         failure.compareAndSet(null, new IllegalStateException("pid " + pid + " exited"));
         s.close();
       }));
+      // Ready once the first flush has arrived: the stream has caught up with the target.
+      live.await(5, TimeUnit.SECONDS);
       out.println("watching pid " + pid + " for resets; Ctrl-C to stop");
       out.flush();
       stream.awaitTermination();
