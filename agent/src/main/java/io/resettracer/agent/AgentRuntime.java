@@ -13,7 +13,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 
 /**
- * The running agent: its tracker, reporter and transformer. Start-up does the least it can on the
+ * The running agent: its tracker, reporter and transformer, and how it is taken out again. Start-up does the least it can on the
  * thread that starts the JVM (no Byte Buddy, no JFR); Byte Buddy is warmed up and the JFR event
  * registered on a background thread, and a socket class that loads before that simply waits for it.
  */
@@ -29,8 +29,8 @@ public final class AgentRuntime {
   private final SocketClassTransformer transformer;
   private final Instrumentation inst;
   private final boolean dynamic;
-  private final boolean jfr;
   private volatile boolean stopped;
+  private volatile boolean eventsRegistered;
   private Thread init;
 
   private AgentRuntime(
@@ -39,15 +39,13 @@ public final class AgentRuntime {
       ResetReporter reporter,
       SocketClassTransformer transformer,
       Instrumentation inst,
-      boolean dynamic,
-      boolean jfr) {
+      boolean dynamic) {
     this.options = options;
     this.tracker = tracker;
     this.reporter = reporter;
     this.transformer = transformer;
     this.inst = inst;
     this.dynamic = dynamic;
-    this.jfr = jfr;
   }
 
   static synchronized void start(
@@ -78,7 +76,7 @@ public final class AgentRuntime {
     ResetTracerHooks.install(tracker);
     inst.addTransformer(transformer, true);
     AgentRuntime runtime =
-        new AgentRuntime(options, tracker, reporter, transformer, inst, dynamic, jfr);
+        new AgentRuntime(options, tracker, reporter, transformer, inst, dynamic);
     current = runtime;
     // JDK 25 loads SocketChannelImpl and IOUtil while it boots, before any agent runs; after an
     // attach every target is loaded. Those are instrumented now, so that no connection opened from
@@ -104,6 +102,7 @@ public final class AgentRuntime {
     if (jfr && !stopped) {
       try {
         ResetReporter.registerEvents();
+        eventsRegistered = true;
       } catch (Throwable t) {
         ResetTracerHooks.swallow(t);
         log.warn("could not register the JFR event; resets are logged only", t);
@@ -203,7 +202,7 @@ public final class AgentRuntime {
       ResetTracerHooks.swallow(t);
       log.warn("the reporter did not stop cleanly", t);
     }
-    if (jfr) {
+    if (eventsRegistered) {
       try {
         ResetReporter.unregisterEvents();
       } catch (Throwable t) {

@@ -148,12 +148,15 @@ final class TargetJvm implements AutoCloseable {
 
   /** Refuses a JVM older than the agent supports, before anything is loaded into it. */
   int requireSupportedJava() throws CliFailure {
-    String spec = systemProperty("java.specification.version");
+    return requireSupported(pid, systemProperty("java.specification.version"));
+  }
+
+  static int requireSupported(long pid, String spec) throws CliFailure {
     int feature = feature(spec);
     if (feature < MINIMUM_JDK) {
       throw CliFailure.failed(
           "pid " + pid + " runs Java " + spec + "; reset-tracer needs JDK " + MINIMUM_JDK
-              + " or later in the target");
+              + " or later in the target: load it with -javaagent after an upgrade");
     }
     return feature;
   }
