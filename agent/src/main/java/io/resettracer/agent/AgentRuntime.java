@@ -13,9 +13,10 @@ import java.util.Set;
 import org.slf4j.Logger;
 
 /**
- * The running agent: its tracker, reporter and transformer, and how it is taken out again. Start-up does the least it can on the
- * thread that starts the JVM (no Byte Buddy, no JFR); Byte Buddy is warmed up and the JFR event
- * registered on a background thread, and a socket class that loads before that simply waits for it.
+ * The running agent: its tracker, reporter and transformer, and how it is taken out again. Start-up
+ * does the least it can on the thread that starts the JVM (no Byte Buddy, no JFR); Byte Buddy is
+ * warmed up and the JFR event registered on a background thread, and a socket class that loads
+ * before that simply waits for it.
  */
 public final class AgentRuntime {
 

@@ -38,8 +38,11 @@ final class Presence {
     registerMBean(runtime);
     publish(
         AgentPresence.OUTCOME_KEY,
-        "reset-tracer " + AgentVersion.get() + " is already active here (loaded by "
-            + runtime.mode() + "); nothing to do");
+        "reset-tracer "
+            + AgentVersion.get()
+            + " is already active here (loaded by "
+            + runtime.mode()
+            + "); nothing to do");
   }
 
   static void withdraw() {
@@ -62,7 +65,8 @@ final class Presence {
 
   private static void registerMBean(AgentRuntime runtime) {
     if (!managementPresent()) {
-      log.warn("this runtime has no java.management module: status, detach and watch are unavailable");
+      log.warn(
+          "no java.management module in this runtime: status, detach and watch are unavailable");
       return;
     }
     try {

@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * What {@code java -jar reset-tracer.jar status|detach|watch} reads and calls in a running JVM,
- * registered in its platform MBean server while the agent is active. Only JDK types cross it, so the
- * command line needs nothing but the interface.
+ * registered in its platform MBean server while the agent is active. Only JDK types cross it, so
+ * the command line needs nothing but the interface.
  */
 public interface ResetTracerMXBean {
 
@@ -30,6 +30,6 @@ public interface ResetTracerMXBean {
   /** The first of them, or "" if none. */
   String getFirstSwallowedError();
 
-  /** Removes the agent: original bytecode back, tracking stopped. Returns what it did, in one line. */
+  /** Removes the agent: original bytecode back, tracking stopped. Returns what it did, one line. */
   String detach();
 }

@@ -4,10 +4,11 @@ import java.lang.reflect.Method;
 import java.util.Properties;
 
 /**
- * Tells tools on the same machine whether reset-tracer is active in this JVM, through the JVM's agent
- * properties: the table that {@code VirtualMachine.getAgentProperties()} reads, where the JDK's own
- * management agent advertises its connector. They are not system properties, so the application
- * never sees them, and reading them costs the tool one attach, without starting anything here.
+ * Tells tools on the same machine whether reset-tracer is active in this JVM, through the JVM's
+ * agent properties: the table that {@code VirtualMachine.getAgentProperties()} reads, where the
+ * JDK's own management agent advertises its connector. They are not system properties, so the
+ * application never sees them, and reading them costs the tool one attach, without starting
+ * anything here.
  *
  * <p>Lives in the boot loader because {@code jdk.internal.vm} is exported to the boot loader's
  * unnamed module only, never to the application's class path.

@@ -13,7 +13,8 @@ final class AgentJar {
     try {
       Path p = Path.of(AgentJar.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (!Files.isRegularFile(p)) {
-        throw CliFailure.failed("run this command from the agent jar (java -jar reset-tracer.jar), not from " + p);
+        throw CliFailure.failed(
+            "run this command from the agent jar (java -jar reset-tracer.jar), not from " + p);
       }
       return p.toAbsolutePath().toString();
     } catch (URISyntaxException | RuntimeException e) {

@@ -25,7 +25,11 @@ final class AttachCommand {
       String active = target.presence();
       if (active != null) {
         out.println(
-            "pid " + pid + ": reset-tracer " + describe(active) + " is already active; nothing to do"
+            "pid "
+                + pid
+                + ": reset-tracer "
+                + describe(active)
+                + " is already active; nothing to do"
                 + " (detach it first to change its options)");
         return 0;
       }
@@ -35,16 +39,23 @@ final class AttachCommand {
       String outcome = target.agentProperties().getProperty(AgentPresence.OUTCOME_KEY);
       if (target.presence() == null) {
         throw CliFailure.failed(
-            "the agent stood down in pid " + pid + ": "
+            "the agent stood down in pid "
+                + pid
+                + ": "
                 + (outcome != null ? outcome : "the reason is on that JVM's standard error"));
       }
       out.println("pid " + pid + ": " + outcome);
       out.println("attached in " + millis + " ms; resets are logged on that JVM's standard error");
       if (warned) {
         out.println(
-            "note: Java " + feature + " printed \"WARNING: A Java agent has been loaded dynamically\" on"
-                + " pid " + pid + "'s standard error. That is expected: since JDK 21 a JVM warns"
-                + " about agents loaded while it runs. Start it with " + DYNAMIC_LOADING_FLAG
+            "note: Java "
+                + feature
+                + " printed \"WARNING: A Java agent has been loaded"
+                + " dynamically\" on pid "
+                + pid
+                + "'s standard error. That is expected: since"
+                + " JDK 21 a JVM warns about agents loaded while it runs. Start it with "
+                + DYNAMIC_LOADING_FLAG
                 + " to allow them without the warning.");
       }
       return 0;

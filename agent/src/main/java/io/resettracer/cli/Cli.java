@@ -14,12 +14,14 @@ public final class Cli {
           "usage: java -jar reset-tracer.jar <command>",
           "",
           "commands:",
-          "  list                    the JVMs on this machine, and whether reset-tracer is active in each",
+          "  list                    the JVMs on this machine, and whether reset-tracer is active",
+          "                          in each",
           "  attach <pid> [options]  load reset-tracer into a running JVM (JDK 17+, same user)",
           "  status <pid>            whether it is active: version, options, connections tracked,",
           "                          resets seen per verdict, errors it swallowed",
           "  watch <pid>             print that JVM's resets as they happen, until Ctrl-C",
-          "  detach <pid>            take reset-tracer out again: original bytecode back, tracking stopped",
+          "  detach <pid>            take reset-tracer out again: original bytecode back, tracking",
+          "                          stopped",
           "  version                 the agent's version",
           "  help                    this text",
           "",
@@ -33,7 +35,8 @@ public final class Cli {
           "On JDK 21+ a JVM prints a warning when an agent is attached to it; start it with",
           "-XX:+EnableDynamicAgentLoading to allow attaching without the warning.");
 
-  private static final List<String> NEEDS_ATTACH = List.of("list", "attach", "status", "watch", "detach");
+  private static final List<String> NEEDS_ATTACH =
+      List.of("list", "attach", "status", "watch", "detach");
 
   private Cli() {}
 
@@ -76,8 +79,12 @@ public final class Cli {
     }
     if (ModuleLayer.boot().findModule("jdk.attach").isEmpty()) {
       throw CliFailure.failed(
-          "this Java runtime (" + System.getProperty("java.home") + ") has no jdk.attach module, which"
-              + " " + command + " needs: run the command with a full JDK 17+ (its bin/java)");
+          "this Java runtime ("
+              + System.getProperty("java.home")
+              + ") has no jdk.attach module, which"
+              + " "
+              + command
+              + " needs: run the command with a full JDK 17+ (its bin/java)");
     }
     if (command.equals("list")) {
       expectArguments(args, 1, 1, "list");

@@ -16,7 +16,7 @@ final class ListCommand {
   static int run(PrintStream out) {
     out.printf(FORMAT, "PID", "RESET-TRACER", "MAIN");
     long self = ProcessHandle.current().pid();
-    for (VirtualMachineDescriptor d : TargetJvm.list()) { // in the Attach API's order
+    for (VirtualMachineDescriptor d : TargetJvm.list()) {
       long pid;
       try {
         pid = Long.parseLong(d.id());

@@ -44,8 +44,11 @@ final class Management implements AutoCloseable {
         }
       }
       throw CliFailure.failed(
-          "cannot reach pid " + target.pid + "'s local management agent (its runtime may lack"
-              + " jdk.management.agent): " + e.getMessage());
+          "cannot reach pid "
+              + target.pid
+              + "'s local management agent (its runtime may lack"
+              + " jdk.management.agent): "
+              + e.getMessage());
     }
   }
 

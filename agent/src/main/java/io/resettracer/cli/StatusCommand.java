@@ -21,17 +21,29 @@ final class StatusCommand {
         ResetTracerMXBean agent = ActiveAgent.find(target, management);
         Map<String, Long> verdicts = agent.getResetsPerVerdict();
         long resets = verdicts.values().stream().mapToLong(Long::longValue).sum();
-        out.println("pid " + pid + ": reset-tracer " + agent.getVersion() + " active (loaded by "
-            + agent.getMode() + ")");
-        out.println("  options:             "
-            + (agent.getOptions().isBlank() ? "(defaults)" : agent.getOptions()));
+        out.println(
+            "pid "
+                + pid
+                + ": reset-tracer "
+                + agent.getVersion()
+                + " active (loaded by "
+                + agent.getMode()
+                + ")");
+        out.println(
+            "  options:             "
+                + (agent.getOptions().isBlank() ? "(defaults)" : agent.getOptions()));
         out.println("  connections tracked: " + agent.getTrackedConnections());
-        out.println("  resets seen:         " + resets + (resets == 0 ? "" : " (" + verdicts.entrySet()
-            .stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
-            + ")"));
+        String perVerdict =
+            verdicts.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+        out.println(
+            "  resets seen:         " + resets + (resets == 0 ? "" : " (" + perVerdict + ")"));
         long swallowed = agent.getSwallowedErrors();
-        out.println("  errors swallowed:    " + swallowed
-            + (swallowed == 0 ? "" : " (first: " + agent.getFirstSwallowedError() + ")"));
+        out.println(
+            "  errors swallowed:    "
+                + swallowed
+                + (swallowed == 0 ? "" : " (first: " + agent.getFirstSwallowedError() + ")"));
         return 0;
       }
     }

@@ -15,9 +15,9 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
- * A running JVM on this machine, attached to through the Attach API. Every reason an attach can fail
- * becomes one line that says what to do. A process is attached to only once it is known to be a
- * JVM that is ready for it: the attach handshake signals the process (SIGQUIT), which would kill
+ * A running JVM on this machine, attached to through the Attach API. Every reason an attach can
+ * fail becomes one line that says what to do. A process is attached to only once it is known to be
+ * a JVM that is ready for it: the attach handshake signals the process (SIGQUIT), which would kill
  * anything else, and a JVM that has not yet installed its handler.
  */
 final class TargetJvm implements AutoCloseable {
@@ -79,13 +79,25 @@ final class TargetJvm implements AutoCloseable {
     String me = ProcessHandle.current().info().user().orElse(System.getProperty("user.name"));
     if (owner != null && !owner.equals(me) && !"root".equals(me)) {
       throw CliFailure.failed(
-          "pid " + pid + " belongs to user " + owner + ", and a JVM only lets its own user attach:"
-              + " run this command as " + owner + " (e.g. sudo -u " + owner + " java -jar ...)");
+          "pid "
+              + pid
+              + " belongs to user "
+              + owner
+              + ", and a JVM only lets its own user attach:"
+              + " run this command as "
+              + owner
+              + " (e.g. sudo -u "
+              + owner
+              + " java -jar ...)");
     }
     if (!isJvm(pid)) {
       throw CliFailure.failed(
-          "pid " + pid + " is not a Java virtual machine ("
-              + info.command().map(c -> Path.of(c).getFileName().toString()).orElse("unknown command")
+          "pid "
+              + pid
+              + " is not a Java virtual machine ("
+              + info.command()
+                  .map(c -> Path.of(c).getFileName().toString())
+                  .orElse("unknown command")
               + ")");
     }
     String[] args = info.arguments().orElse(new String[0]);
@@ -94,7 +106,9 @@ final class TargetJvm implements AutoCloseable {
     }
     if (!attachListenerRunning(pid) && !handlesAttachSignal(pid)) {
       throw CliFailure.failed(
-          "pid " + pid + " does not handle the attach signal yet (it is starting, or runs with"
+          "pid "
+              + pid
+              + " does not handle the attach signal yet (it is starting, or runs with"
               + " -Xrs): try again in a moment");
     }
   }
@@ -116,7 +130,8 @@ final class TargetJvm implements AutoCloseable {
       return lines
           .filter(l -> l.startsWith("SigCgt:"))
           .findFirst()
-          .map(l -> (Long.parseUnsignedLong(l.substring(7).trim(), 16) & (1L << (SIGQUIT - 1))) != 0)
+          .map(
+              l -> (Long.parseUnsignedLong(l.substring(7).trim(), 16) & (1L << (SIGQUIT - 1))) != 0)
           .orElse(true);
     } catch (IOException | RuntimeException e) {
       return true;
@@ -125,7 +140,9 @@ final class TargetJvm implements AutoCloseable {
 
   private static CliFailure attachDisabled(long pid) {
     return CliFailure.failed(
-        "pid " + pid + " does not allow attaching (-XX:+DisableAttachMechanism): load reset-tracer"
+        "pid "
+            + pid
+            + " does not allow attaching (-XX:+DisableAttachMechanism): load reset-tracer"
             + " with -javaagent at its next start instead");
   }
 
@@ -155,7 +172,12 @@ final class TargetJvm implements AutoCloseable {
     int feature = feature(spec);
     if (feature < MINIMUM_JDK) {
       throw CliFailure.failed(
-          "pid " + pid + " runs Java " + spec + "; reset-tracer needs JDK " + MINIMUM_JDK
+          "pid "
+              + pid
+              + " runs Java "
+              + spec
+              + "; reset-tracer needs JDK "
+              + MINIMUM_JDK
               + " or later in the target: load it with -javaagent after an upgrade");
     }
     return feature;
@@ -208,7 +230,9 @@ final class TargetJvm implements AutoCloseable {
       throw CliFailure.failed("pid " + pid + " refused to load the agent: " + e.getMessage());
     } catch (AgentInitializationException e) {
       throw CliFailure.failed(
-          "the agent failed to start in pid " + pid + "; the reason is on that JVM's standard error");
+          "the agent failed to start in pid "
+              + pid
+              + "; the reason is on that JVM's standard error");
     } catch (IOException e) {
       throw lost(e);
     }

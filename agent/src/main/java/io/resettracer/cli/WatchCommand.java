@@ -22,7 +22,9 @@ final class WatchCommand {
   static int run(long pid, PrintStream out) throws CliFailure {
     if (ModuleLayer.boot().findModule("jdk.management.jfr").isEmpty()) {
       throw CliFailure.failed(
-          "this Java runtime (" + System.getProperty("java.home") + ") has no jdk.management.jfr"
+          "this Java runtime ("
+              + System.getProperty("java.home")
+              + ") has no jdk.management.jfr"
               + " module: run watch with a full JDK 17+");
     }
     TargetJvm target = TargetJvm.attach(pid);
@@ -40,7 +42,9 @@ final class WatchCommand {
         stream = new RemoteRecordingStream(management.connection());
       } catch (IOException | RuntimeException e) {
         throw CliFailure.failed(
-            "cannot start a recording in pid " + pid + " (its runtime may lack jdk.management.jfr): "
+            "cannot start a recording in pid "
+                + pid
+                + " (its runtime may lack jdk.management.jfr): "
                 + e.getMessage());
       }
       // The one-line output needs no stack; the target then records none for this recording.
@@ -55,10 +59,16 @@ final class WatchCommand {
       Runtime.getRuntime().addShutdownHook(cleanup);
       stream.startAsync();
       // The stream does not notice a target that exits; its process handle does.
-      ProcessHandle.of(pid).ifPresent(p -> p.onExit().thenRun(() -> {
-        failure.compareAndSet(null, new IllegalStateException("pid " + pid + " exited"));
-        s.close();
-      }));
+      ProcessHandle.of(pid)
+          .ifPresent(
+              p ->
+                  p.onExit()
+                      .thenRun(
+                          () -> {
+                            failure.compareAndSet(
+                                null, new IllegalStateException("pid " + pid + " exited"));
+                            s.close();
+                          }));
       // Ready once the first flush has arrived: the stream has caught up with the target.
       live.await(5, TimeUnit.SECONDS);
       out.println("watching pid " + pid + " for resets; Ctrl-C to stop");
