@@ -78,11 +78,7 @@ class LiveJvmTest {
       AgentCli.Run attach = cli(jdk, "attach", pid, "logLimit=0");
       assertEquals(0, attach.exitCode(), attach.describe());
       assertTrue(attach.out().contains("loaded reset-tracer"), attach.describe());
-      Map.Entry<String, Long> longestPause = longestPause(safepoints, pausesBefore);
-      System.out.printf("[live] %s: attach took %d ms from command launch (%s); longest pause in the"
-          + " target meanwhile %.2f ms (%s)%n", jdk, attach.millis(), attach.stdout().get(0),
-          longestPause.getValue() / 1e3, longestPause.getKey());
-      assertTrue(longestPause.getValue() < 200_000, "a pause during the attach: " + longestPause);
+      reportPauses(jdk, "attach", attach, safepoints, pausesBefore);
       if (jdk.feature() >= 21) {
         assertTrue(attach.out().contains("note: Java " + jdk.feature() + " printed \"" + JDK_WARNING),
             attach.describe());
@@ -124,11 +120,7 @@ class LiveJvmTest {
       AgentCli.Run detach = cli(jdk, "detach", pid);
       assertEquals(0, detach.exitCode(), detach.describe());
       assertTrue(detach.out().contains("classes restored to their original bytecode"), detach.describe());
-      longestPause = longestPause(safepoints, pausesBefore);
-      System.out.printf("[live] %s: detach took %d ms from command launch (%s); longest pause %.2f ms"
-          + " (%s)%n", jdk, detach.millis(), detach.stdout().get(0), longestPause.getValue() / 1e3,
-          longestPause.getKey());
-      assertTrue(longestPause.getValue() < 200_000, "a pause during the detach: " + longestPause);
+      reportPauses(jdk, "detach", detach, safepoints, pausesBefore);
       assertRestored(original, probe(jdk, target));
       assertNoAgentLeft(target, pid);
       errMark = target.errSize();
@@ -543,13 +535,31 @@ class LiveJvmTest {
     return image;
   }
 
-  /** The longest safepoint logged after line {@code fromLine}: its operation, and its length in µs. */
-  private static Map.Entry<String, Long> longestPause(Path safepointLog, int fromLine) throws IOException {
+  /** Prints how long the command took and the target's longest pauses; fails on a long one of ours. */
+  private static void reportPauses(Jdks.Jdk jdk, String command, AgentCli.Run run, Path safepoints,
+      int fromLine) throws IOException {
+    Map.Entry<String, Long> any = longestPause(safepoints, fromLine, false);
+    Map.Entry<String, Long> ours = longestPause(safepoints, fromLine, true);
+    System.out.printf("[live] %s: %s took %d ms from command launch (%s); longest pause in the target"
+        + " meanwhile %.2f ms (%s), longest apart from collections %.2f ms (%s)%n", jdk, command,
+        run.millis(), run.stdout().get(0), any.getValue() / 1e3, any.getKey(), ours.getValue() / 1e3,
+        ours.getKey());
+    assertTrue(ours.getValue() < 100_000, "a pause during " + command + ": " + ours);
+  }
+
+  /**
+   * The longest safepoint logged after line {@code fromLine}: its operation, and its length in µs.
+   * With {@code withoutGc}, collections are left out: the agent's allocations can bring one forward,
+   * but its length is the collector's, and on a busy machine its own.
+   */
+  private static Map.Entry<String, Long> longestPause(Path safepointLog, int fromLine,
+      boolean withoutGc) throws IOException {
     Map.Entry<String, Long> longest = Map.entry("none", 0L);
     List<String> lines = lines(safepointLog);
     for (String line : lines.subList(Math.min(fromLine, lines.size()), lines.size())) {
       Matcher m = SAFEPOINT.matcher(line);
-      if (m.find() && Long.parseLong(m.group(2)) / 1_000 > longest.getValue()) {
+      if (m.find() && !(withoutGc && m.group(1).contains("Collect"))
+          && Long.parseLong(m.group(2)) / 1_000 > longest.getValue()) {
         longest = Map.entry(m.group(1), Long.parseLong(m.group(2)) / 1_000);
       }
     }
