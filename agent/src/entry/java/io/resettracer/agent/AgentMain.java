@@ -30,7 +30,7 @@ public final class AgentMain {
     }
     int code;
     try {
-      code = (Integer) Class.forName("io.resettracer.agent.Cli")
+      code = (Integer) Class.forName("io.resettracer.cli.Cli")
           .getMethod("run", String[].class)
           .invoke(null, (Object) args);
     } catch (InvocationTargetException e) {

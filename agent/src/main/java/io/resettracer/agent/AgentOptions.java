@@ -13,7 +13,7 @@ import org.slf4j.event.Level;
  */
 public final class AgentOptions {
 
-  static final String HELP =
+  public static final String HELP =
       "log=off|error|warn|info|debug, logLimit=<lines per logWindow, 0=unlimited>, "
           + "logWindow=<duration>, jfr=true|false, eventLimit=<events per eventWindow, 0=unlimited>, "
           + "eventWindow=<duration>, maxConnections=<n>, rule.<threshold>=<value> (see the README);"

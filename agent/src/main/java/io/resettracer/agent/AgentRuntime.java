@@ -14,9 +14,10 @@ import java.util.Set;
 import org.slf4j.Logger;
 
 /**
- * The running agent: its tracker, reporter and transformer. Start-up does the least it can on the
- * thread that starts the JVM (no Byte Buddy, no JFR); Byte Buddy is warmed up and the JFR event
- * registered on a background thread, and a socket class that loads before that simply waits for it.
+ * The running agent: its tracker, reporter and transformer, and how it is taken out again. Start-up
+ * does the least it can on the thread that starts the JVM (no Byte Buddy, no JFR); Byte Buddy is
+ * warmed up and the JFR event registered on a background thread, and a socket class that loads
+ * before that simply waits for it.
  */
 public final class AgentRuntime {
 
@@ -32,29 +33,41 @@ public final class AgentRuntime {
   private final ResetReporter reporter;
   private final SocketClassTransformer transformer;
   private final Instrumentation inst;
+  private final boolean dynamic;
+  private volatile boolean stopped;
+  private volatile boolean eventsRegistered;
+  private Thread init;
 
   private AgentRuntime(
       AgentOptions options,
       ConnectionTracker tracker,
       ResetReporter reporter,
       SocketClassTransformer transformer,
-      Instrumentation inst) {
+      Instrumentation inst,
+      boolean dynamic) {
     this.options = options;
     this.tracker = tracker;
     this.reporter = reporter;
     this.transformer = transformer;
     this.inst = inst;
+    this.dynamic = dynamic;
   }
 
   static synchronized void start(
       AgentOptions options, Instrumentation inst, Module hooksModule, boolean dynamic) {
-    AgentLog.setLevel(options.logLevel);
     if (ResetTracerHooks.installed() != null) {
       log.info("already loaded in this JVM; nothing to do");
+      if (dynamic && current != null) {
+        Presence.alreadyActive(current);
+      }
       return;
     }
+    long startedAt = System.nanoTime();
+    // Only now: a second load must not change the level the running agent was given.
+    AgentLog.setLevel(options.logLevel);
     options.warnings().forEach(log::warn);
     openInternalsTo(inst, hooksModule);
+    exportAgentPropertiesTo(inst, hooksModule);
     boolean jfr = options.jfr && jfrPresent();
     if (options.jfr && !jfr) {
       log.warn("this runtime has no jdk.jfr module: resets are logged but not recorded as events");
@@ -68,7 +81,8 @@ public final class AgentRuntime {
     SocketClassTransformer transformer = new SocketClassTransformer();
     ResetTracerHooks.install(tracker);
     inst.addTransformer(transformer, true);
-    AgentRuntime runtime = new AgentRuntime(options, tracker, reporter, transformer, inst);
+    AgentRuntime runtime =
+        new AgentRuntime(options, tracker, reporter, transformer, inst, dynamic);
     current = runtime;
     // JDK 25 loads SocketChannelImpl and IOUtil while it boots, before any agent runs; after an
     // attach every target is loaded. Those are instrumented now, so that no connection opened from
@@ -77,7 +91,9 @@ public final class AgentRuntime {
 
     Thread init = new Thread(() -> runtime.finishInBackground(jfr), "reset-tracer-init");
     init.setDaemon(true);
+    runtime.init = init;
     init.start();
+    Presence.announce(runtime, startedAt);
     log.debug("reset-tracer {} started ({})", AgentVersion.get(), dynamic ? "attached" : "javaagent");
   }
 
@@ -89,21 +105,24 @@ public final class AgentRuntime {
       ResetTracerHooks.swallow(t);
       log.warn("could not prepare the instrumentation", t);
     }
-    if (jfr) {
+    if (jfr && !stopped) {
       try {
         ResetReporter.registerEvents();
+        eventsRegistered = true;
       } catch (Throwable t) {
         ResetTracerHooks.swallow(t);
         log.warn("could not register the JFR event; resets are logged only", t);
       }
     }
-    try {
-      reporter.start();
-    } catch (Throwable t) {
-      ResetTracerHooks.swallow(t);
-      log.warn("could not start host sampling and incident settling; resets are still reported", t);
+    if (!stopped) {
+      try {
+        reporter.start();
+      } catch (Throwable t) {
+        ResetTracerHooks.swallow(t);
+        log.warn("could not start host sampling and incident settling; resets are still reported", t);
+      }
+      retransformLoadedTargets();
     }
-    retransformLoadedTargets();
   }
 
   /**
@@ -113,9 +132,7 @@ public final class AgentRuntime {
   private void retransformLoadedTargets() {
     Set<String> done = transformer.woven();
     for (Class<?> c : inst.getAllLoadedClasses()) {
-      if (c.getClassLoader() == null
-          && InstrumentedTypes.NAMES.contains(c.getName())
-          && !done.contains(c.getName())) {
+      if (isTarget(c) && !done.contains(c.getName())) {
         try {
           inst.retransformClasses(c);
         } catch (Throwable t) {
@@ -124,6 +141,106 @@ public final class AgentRuntime {
         }
       }
     }
+  }
+
+  /**
+   * Takes the agent out of the JVM: the hooks go quiet first, so tracking stops at once; then every
+   * woven class gets its original bytecode back, one class at a time so that no application thread
+   * waits for more than one short safepoint. The classes stay loaded (the JVM cannot unload them) and
+   * a later attach starts afresh. Never throws: a step that fails is logged and the rest still run.
+   *
+   * @return what was done, in one line
+   */
+  static synchronized String detach() {
+    AgentRuntime r = current;
+    if (r == null) {
+      return "reset-tracer is not active in this JVM";
+    }
+    long startedAt = System.nanoTime();
+    ResetTracerHooks.install(null);
+    r.stopped = true;
+    r.inst.removeTransformer(r.transformer);
+    r.awaitInit();
+    int restored = r.restoreOriginalClasses();
+    r.stopReporting();
+    Presence.withdraw();
+    current = null;
+    String summary =
+        String.format(
+            java.util.Locale.ROOT,
+            "detached: %d classes restored to their original bytecode in %d ms",
+            restored,
+            (System.nanoTime() - startedAt) / 1_000_000);
+    log.info(summary);
+    return summary;
+  }
+
+  /** The background start-up must not register or retransform anything after a detach. */
+  private void awaitInit() {
+    Thread t = init;
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** A JDK socket class (boot loader only), or a library's (Netty) in whatever loader has it. */
+  private static boolean isTarget(Class<?> c) {
+    return c.getClassLoader() == null
+        ? InstrumentedTypes.NAMES.contains(c.getName())
+        : InstrumentedTypes.LIBRARY_NAMES.contains(c.getName());
+  }
+
+  /** Retransforms the woven classes without the transformer, which yields their original bytes. */
+  private int restoreOriginalClasses() {
+    Set<String> woven = transformer.woven();
+    int restored = 0;
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      if (isTarget(c) && woven.contains(c.getName())) {
+        try {
+          inst.retransformClasses(c);
+          restored++;
+        } catch (Throwable t) {
+          ResetTracerHooks.swallow(t);
+          log.warn("could not restore {}; its advice stays but does nothing", c.getName(), t);
+        }
+      }
+    }
+    return restored;
+  }
+
+  private void stopReporting() {
+    try {
+      reporter.close();
+    } catch (Throwable t) {
+      ResetTracerHooks.swallow(t);
+      log.warn("the reporter did not stop cleanly", t);
+    }
+    if (eventsRegistered) {
+      try {
+        ResetReporter.unregisterEvents();
+      } catch (Throwable t) {
+        ResetTracerHooks.swallow(t);
+        log.warn("could not unregister the JFR event", t);
+      }
+    }
+  }
+
+  /**
+   * Lets the boot-loader {@code AgentPresence} publish to the JVM's agent properties, which the
+   * attach mechanism reads. Exported to the boot loader's unnamed module only.
+   */
+  private static void exportAgentPropertiesTo(Instrumentation inst, Module hooksModule) {
+    inst.redefineModule(
+        Object.class.getModule(),
+        Set.of(),
+        Map.of("jdk.internal.vm", Set.of(hooksModule)),
+        Map.of(),
+        Set.of(),
+        Map.of());
   }
 
   /**
@@ -163,5 +280,13 @@ public final class AgentRuntime {
 
   AgentOptions options() {
     return options;
+  }
+
+  String mode() {
+    return dynamic ? "attach" : "javaagent";
+  }
+
+  boolean dynamic() {
+    return dynamic;
   }
 }

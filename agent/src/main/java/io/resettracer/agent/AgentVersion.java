@@ -1,11 +1,11 @@
 package io.resettracer.agent;
 
 /** The agent's version, from the jar's manifest ("dev" when run from classes). */
-final class AgentVersion {
+public final class AgentVersion {
 
   private AgentVersion() {}
 
-  static String get() {
+  public static String get() {
     String v = AgentVersion.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
   }

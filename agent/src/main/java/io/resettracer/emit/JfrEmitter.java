@@ -53,6 +53,11 @@ final class JfrEmitter {
     e.commit();
   }
 
+  static void unregister() {
+    FlightRecorder.unregister(ConnectionResetEvent.class);
+    FlightRecorder.unregister(ResetIncidentEvent.class);
+  }
+
   void emit(ResetFacts f, Classification c) {
     ConnectionResetEvent e = new ConnectionResetEvent();
     if (!e.isEnabled()) {

@@ -59,7 +59,9 @@ final class ResetLogger {
         f.operation().label(),
         " " + local + arrow,
         f.peer(),
-        (f.ageKnown() ? "" : "≥ ") + Durations.format(f.connectionAgeNanos()),
+        f.ageKnown()
+            ? Durations.format(f.connectionAgeNanos())
+            : "≥ " + Durations.format(f.connectionAgeNanos()) + ", seen since attach",
         Durations.format(f.idleNanos()),
         Sizes.format(f.bytesRead()),
         Sizes.format(f.bytesWritten()),

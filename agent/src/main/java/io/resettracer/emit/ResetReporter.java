@@ -129,6 +129,11 @@ public final class ResetReporter implements ResetSink {
     contained(() -> settle(true));
   }
 
+  /** Takes the JFR event types out again on detach, so recordings stop listing them. */
+  public static void unregisterEvents() {
+    JfrEmitter.unregister();
+  }
+
   @Override
   public void onReset(ResetFacts facts, ResetHistory history) {
     Classification c;
