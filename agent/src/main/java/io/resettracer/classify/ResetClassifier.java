@@ -96,11 +96,11 @@ public class ResetClassifier {
 
   /** This JVM's own long pause is a cause in itself: a peer that waited on us may have given up. */
   private static String pauseNote(ResetEvidence e) {
-    long pause = e.host.longestPauseNanos();
+    long pause = e.host.gcPauseNanos();
     if (pause < e.t.idleMin) {
       return "";
     }
-    return "; note: this JVM paused " + Durations.format(pause) + " for GC "
-        + Durations.format(e.host.longestPauseAgoNanos()) + " ago, long enough for a peer to give up";
+    return "; note: this JVM spent " + Durations.format(pause) + " in GC pauses in the last "
+        + Durations.format(e.host.gcSpanNanos()) + ", long enough for a peer to give up on it";
   }
 }

@@ -90,11 +90,11 @@ public final class ResetReporter implements ResetSink {
               t.setDaemon(true);
               return t;
             });
+    s.execute(() -> contained(host::findCollectors));
     s.scheduleWithFixedDelay(
         () -> contained(host::sample), 0, HostProbe.SAMPLE_EVERY_NANOS, TimeUnit.NANOSECONDS);
     s.scheduleWithFixedDelay(() -> contained(() -> settle(false)), TICK_MILLIS, TICK_MILLIS,
         TimeUnit.MILLISECONDS);
-    contained(host::watchPauses);
     background = s;
     Thread flush = new Thread(() -> contained(() -> settle(true)), "reset-tracer-exit-flush");
     try {
@@ -116,7 +116,6 @@ public final class ResetReporter implements ResetSink {
     if (s != null) {
       s.shutdownNow();
     }
-    contained(host::stop);
     Thread flush = shutdownFlush;
     shutdownFlush = null;
     if (flush != null) {

@@ -7,103 +7,96 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
-import javax.management.Notification;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 
 /**
  * Samples the local host cheaply so that a reset can be compared with it: the kernel's TCP counters
- * every {@link #SAMPLE_EVERY_NANOS} (two small files read on the agent's own thread), this JVM's GC
- * pauses as the JVM reports them, and, only when a reset happens, the file descriptors in use.
+ * and the collectors' accumulated pause time every {@link #SAMPLE_EVERY_NANOS} (two small files and
+ * a few counters read on the agent's own thread); only when a reset happens, the file descriptors in
+ * use. No listener is left in the JVM, so a detach has nothing to take back.
  */
 public final class HostProbe {
 
   /** How often the kernel counters are sampled. */
   public static final long SAMPLE_EVERY_NANOS = 5_000_000_000L;
-  /** GC pauses remembered, to name a pause longer than a peer's patience. */
-  static final long PAUSE_MEMORY_NANOS = 60_000_000_000L;
 
   private static final Path SNMP = Path.of("/proc/net/snmp");
   private static final Path NETSTAT = Path.of("/proc/net/netstat");
   private static final Path FDS = Path.of("/proc/self/fd");
   private static final Path LIMITS = Path.of("/proc/self/limits");
 
-  private final ArrayDeque<KernelTcpCounters> samples = new ArrayDeque<>(); // guarded by this
-  private final ArrayDeque<long[]> pauses = new ArrayDeque<>(); // {endNanos, durationNanos}; this
+  private final ArrayDeque<Sample> samples = new ArrayDeque<>(); // guarded by this
   private final boolean linux = Files.isReadable(SNMP);
-  private NotificationListener pauseListener;
+  /** The stop-the-world collectors, found on the agent's thread: never on a reset's thread. */
+  private volatile List<GarbageCollectorMXBean> collectors = List.of();
 
   /** Takes a kernel counter sample; called every {@link #SAMPLE_EVERY_NANOS} by the agent. */
   public void sample() {
-    if (!linux) {
-      return;
-    }
-    KernelTcpCounters c = readCounters(System.nanoTime());
+    long now = System.nanoTime();
+    KernelTcpCounters c = linux ? readCounters(now) : null;
+    Sample s = new Sample(now, c, gcMillis());
     synchronized (this) {
       if (samples.size() == 3) {
         samples.removeFirst();
       }
-      samples.addLast(c);
+      samples.addLast(s);
     }
   }
 
-  /** Starts listening for GC pauses. */
-  public void watchPauses() {
-    NotificationListener listener = (n, handback) -> onGc(n);
+  /** One sample: when, the kernel's counters (null off Linux), the collectors' total pause time. */
+  private record Sample(long atNanos, KernelTcpCounters counters, long gcMillis) {}
+
+  /** Accumulated stop-the-world collection time, or -1 when unknown. */
+  private long gcMillis() {
+    List<GarbageCollectorMXBean> gcs = collectors;
+    if (gcs.isEmpty()) {
+      return -1;
+    }
+    long sum = 0;
+    for (GarbageCollectorMXBean gc : gcs) {
+      sum += Math.max(0, gc.getCollectionTime());
+    }
+    return sum;
+  }
+
+  /** Finds the collectors whose pauses are worth naming; call on the agent's own thread. */
+  public void findCollectors() {
+    List<GarbageCollectorMXBean> found = new ArrayList<>();
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (gc instanceof NotificationEmitter && isStopTheWorld(gc.getName())) {
-        ((NotificationEmitter) gc).addNotificationListener(listener, null, null);
+      if (isStopTheWorld(gc.getName())) {
+        found.add(gc);
       }
     }
-    pauseListener = listener;
+    collectors = List.copyOf(found);
   }
 
-  /** Stops listening for GC pauses (on detach). */
-  public void stop() {
-    if (pauseListener == null) {
-      return;
-    }
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (gc instanceof NotificationEmitter) {
-        try {
-          ((NotificationEmitter) gc).removeNotificationListener(pauseListener);
-        } catch (Exception e) {
-          // It was never added to this one.
-        }
-      }
-    }
-    pauseListener = null;
-  }
-
-  /** The host as it is now, compared with the oldest kept counter sample. */
+  /** The host as it is now, compared with the oldest kept sample. */
   public HostSnapshot snapshot() {
     long now = System.nanoTime();
     long[] fds = fileDescriptors();
-    KernelTcpCounters earlier;
-    long pause = -1;
-    long pauseAgo = -1;
+    Sample earlier;
     synchronized (this) {
       earlier = samples.peekFirst();
-      for (long[] p : pauses) {
-        if (now - p[0] <= PAUSE_MEMORY_NANOS && p[1] > pause) {
-          pause = p[1];
-          pauseAgo = now - p[0];
-        }
-      }
     }
-    if (!linux || earlier == null) {
-      return new HostSnapshot(fds[0], fds[1], 0, -1, -1, -1, -1, pause, pauseAgo);
+    if (earlier == null) {
+      return new HostSnapshot(fds[0], fds[1], 0, -1, -1, -1, -1, -1, 0);
+    }
+    long span = now - earlier.atNanos();
+    long gc = gcMillis();
+    long gcPause = gc < 0 || earlier.gcMillis() < 0 ? -1 : (gc - earlier.gcMillis()) * 1_000_000L;
+    KernelTcpCounters before = earlier.counters();
+    if (before == null) {
+      return new HostSnapshot(fds[0], fds[1], 0, -1, -1, -1, -1, gcPause, span);
     }
     KernelTcpCounters c = readCounters(now);
     return new HostSnapshot(
-        fds[0], fds[1], now - earlier.atNanos(),
-        KernelTcpCounters.delta(c.outSegs(), earlier.outSegs()),
-        KernelTcpCounters.delta(c.retransSegs(), earlier.retransSegs()),
-        KernelTcpCounters.delta(c.tcpTimeouts(), earlier.tcpTimeouts()),
-        KernelTcpCounters.delta(c.listenOverflows(), earlier.listenOverflows()),
-        pause, pauseAgo);
+        fds[0], fds[1], span,
+        KernelTcpCounters.delta(c.outSegs(), before.outSegs()),
+        KernelTcpCounters.delta(c.retransSegs(), before.retransSegs()),
+        KernelTcpCounters.delta(c.tcpTimeouts(), before.tcpTimeouts()),
+        KernelTcpCounters.delta(c.listenOverflows(), before.listenOverflows()),
+        gcPause, span);
   }
 
   private static KernelTcpCounters readCounters(long now) {
@@ -144,24 +137,6 @@ public final class HostProbe {
       }
     }
     return new long[] {open, limit};
-  }
-
-  private void onGc(Notification n) {
-    if (!"com.sun.management.gc.notification".equals(n.getType())) {
-      return;
-    }
-    CompositeData info = (CompositeData) n.getUserData();
-    CompositeData gcInfo = (CompositeData) info.get("gcInfo");
-    long durationNanos = ((Long) gcInfo.get("duration")) * 1_000_000L;
-    long now = System.nanoTime();
-    synchronized (this) {
-      while (!pauses.isEmpty() && now - pauses.peekFirst()[0] > PAUSE_MEMORY_NANOS) {
-        pauses.removeFirst();
-      }
-      if (pauses.size() < 256) {
-        pauses.addLast(new long[] {now, durationNanos});
-      }
-    }
   }
 
   /** Concurrent collectors' cycles run beside the application: only their pauses stop it. */

@@ -1,8 +1,8 @@
 package io.resettracer.track;
 
 /**
- * The local host around a reset: file descriptors, the kernel's TCP counters over the last sampling
- * interval, and this JVM's longest recent pause. Plain numbers; -1 means unknown (not Linux, not
+ * The local host around a reset: file descriptors, the kernel's TCP counters and this JVM's time in
+ * GC pauses over the last sampling interval. Plain numbers; -1 means unknown (not Linux, not
  * readable). Taken only when a reset happens.
  *
  * @param counterSpanNanos the interval the counter deltas cover; 0 when no earlier sample exists
@@ -10,8 +10,9 @@ package io.resettracer.track;
  * @param segmentsRetransmitted TCP segments retransmitted in that interval
  * @param tcpTimeouts retransmission timers that expired in that interval
  * @param listenOverflows connections dropped because an accept queue was full, in that interval
- * @param longestPauseNanos the longest stop-the-world GC pause this JVM took in the last minute
- * @param longestPauseAgoNanos how long ago that pause ended
+ * @param gcPauseNanos time this JVM spent in stop-the-world collections in the last {@code
+ *     gcSpanNanos}; -1 if unknown
+ * @param gcSpanNanos the interval {@code gcPauseNanos} covers
  */
 public record HostSnapshot(
     long openFileDescriptors,
@@ -21,8 +22,8 @@ public record HostSnapshot(
     long segmentsRetransmitted,
     long tcpTimeouts,
     long listenOverflows,
-    long longestPauseNanos,
-    long longestPauseAgoNanos) {
+    long gcPauseNanos,
+    long gcSpanNanos) {
 
   public static final HostSnapshot UNKNOWN = new HostSnapshot(-1, -1, 0, -1, -1, -1, -1, -1, -1);
 

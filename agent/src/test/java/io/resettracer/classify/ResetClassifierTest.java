@@ -169,11 +169,11 @@ class ResetClassifierTest {
 
   @Test
   void gc() {
-    Classification c = classify("read reset idle=2.5s exchanges=3 wsr=23", ResetHistory.NONE, new HostSnapshot(50, 1024, 0, -1, -1, -1, -1, 3_200_000_000L, 2_000_000_000L));
+    Classification c = classify("read reset idle=2.5s exchanges=3 wsr=23", ResetHistory.NONE, new HostSnapshot(50, 1024, 0, -1, -1, -1, -1, 3_200_000_000L, 10_000_000_000L));
     assertEquals(Verdict.IDLE_TIMEOUT, c.verdict());
     assertEquals(0.6f, c.confidence(), 0.001);
     assertEquals(
-        "RST with no FIN before it on a reused connection (3 exchanges) after 2.5 s idle (threshold 1.0 s), on the first request after the pause; failure after 2.5 s idle; note: this JVM paused 3.2 s for GC 2.0 s ago, long enough for a peer to give up",
+        "RST with no FIN before it on a reused connection (3 exchanges) after 2.5 s idle (threshold 1.0 s), on the first request after the pause; failure after 2.5 s idle; note: this JVM spent 3.2 s in GC pauses in the last 10.0 s, long enough for a peer to give up on it",
         c.evidence());
     assertEquals(
         "keep connections to 192.0.2.10:443 idle below the hop's limit (learnt here: below 2.5 s): set the pool's max idle to ≤ 2.2 s, or enable TCP keepalive with TCP_KEEPIDLE below it (jdk.net.ExtendedSocketOptions), or raise the hop's idle timeout above the longest pause",
