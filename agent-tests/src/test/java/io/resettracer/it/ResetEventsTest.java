@@ -54,6 +54,7 @@ class ResetEventsTest {
       tests.add(DynamicTest.dynamicTest(s[0], () -> singleReset(jdk, s[0], s[1])));
     }
     tests.add(DynamicTest.dynamicTest("netty-4.2-epoll-read", () -> netty42(jdk)));
+    tests.add(DynamicTest.dynamicTest("netty-epoll-own-loader", () -> nettyOwnLoader(jdk)));
     tests.add(DynamicTest.dynamicTest("tls-read", () -> tlsReset(jdk)));
     tests.add(DynamicTest.dynamicTest("http-client", () -> retriedResets(jdk, "http-client", "nio")));
     tests.add(DynamicTest.dynamicTest("http-url-connection",
@@ -106,6 +107,36 @@ class ResetEventsTest {
       assertTrue(e.get("stack").contains("sun.nio.ch.UnixAsynchronousSocketChannelImpl."),
           e.get("stack"));
     }
+  }
+
+  /**
+   * The Netty epoll scenario with Netty in a class loader of its own (its parent the platform
+   * loader), as in a fat jar or an application server: woven there just the same.
+   */
+  private void nettyOwnLoader(Jdks.Jdk jdk) throws Exception {
+    StringBuilder nettyJars = new StringBuilder();
+    StringBuilder others = new StringBuilder();
+    for (String entry : ChildJvm.LIBRARIES.split(java.io.File.pathSeparator)) {
+      if (!entry.isEmpty()) {
+        StringBuilder to = entry.contains("/io/netty/") ? nettyJars : others;
+        to.append(to.length() == 0 && to == nettyJars ? "" : java.io.File.pathSeparator).append(entry);
+      }
+    }
+    String jarsArg = "-Dscenario.nettyJars=" + nettyJars;
+    ChildJvm.withLibraries(others.toString(), () -> {
+      ScenarioRun with = ScenarioRun.of(jdk, "netty-epoll-own-loader", "", List.of(jarsArg));
+      ScenarioRun without = ScenarioRun.of(jdk, "netty-epoll-own-loader", null, List.of(jarsArg));
+      assertEquals("netty-app", with.facts.get("nettyLoader"), with.describe());
+      assertSameApplicationView(with, without);
+      assertEquals(0, with.swallowed, with.describe());
+      assertEquals(1, with.events.size(), with.describe());
+      Map<String, String> e = with.events.get(0);
+      assertEquals("netty-epoll", e.get("transport"));
+      assertEquals("io.netty.channel.unix.Errors$NativeIoException", e.get("exceptionClass"));
+      assertEquals(with.fact("bytesRead"), Long.parseLong(e.get("bytesRead")));
+      assertEquals(with.fact("bytesWritten"), Long.parseLong(e.get("bytesWritten")));
+      return null;
+    });
   }
 
   /** The Netty epoll scenario again, on Netty 4.2's jars instead of 4.1's. */

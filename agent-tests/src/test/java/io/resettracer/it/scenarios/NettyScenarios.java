@@ -63,7 +63,8 @@ final class NettyScenarios {
       fact("serverPort", ((InetSocketAddress) server.localAddress()).getPort());
       fact("clientPort", ((InetSocketAddress) c.localAddress()).getPort());
       fact("idleMs", IDLE_MS);
-      fact("nettyVersion", io.netty.util.Version.identify().get("netty-transport").artifactVersion());
+      fact("nettyVersion", io.netty.util.Version.identify(NettyScenarios.class.getClassLoader())
+          .get("netty-transport").artifactVersion());
       requestFacts("read");
 
       c.writeAndFlush(Unpooled.wrappedBuffer(new byte[100])).sync();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.util.List;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -57,6 +58,7 @@ final class Scenarios {
       case "clean-traffic": cleanTraffic(); break;
       case "netty-epoll-read": NettyScenarios.run(true); break;
       case "netty-nio-read": NettyScenarios.run(false); break;
+      case "netty-epoll-own-loader": nettyInOwnLoader(); break;
       case "keepalive-apache":
       case "keepalive-okhttp":
       case "keepalive-jdk":
@@ -66,6 +68,29 @@ final class Scenarios {
         KeepAliveScenarios.run(name);
         break;
       default: throw new IllegalArgumentException("no scenario " + name);
+    }
+  }
+
+  /**
+   * The Netty epoll scenario with Netty defined by a class loader of its own, as a fat jar's or an
+   * application server's loader would: the child runs without Netty on its class path, and the
+   * jars named by {@code scenario.nettyJars} are loaded, with these scenario classes, by a loader
+   * whose parent is the platform loader.
+   */
+  private static void nettyInOwnLoader() throws Exception {
+    List<java.net.URL> urls = new java.util.ArrayList<>();
+    urls.add(Scenarios.class.getProtectionDomain().getCodeSource().getLocation());
+    for (String jar : System.getProperty("scenario.nettyJars").split(java.io.File.pathSeparator)) {
+      urls.add(java.nio.file.Path.of(jar).toUri().toURL());
+    }
+    try (java.net.URLClassLoader loader = new java.net.URLClassLoader("netty-app",
+        urls.toArray(new java.net.URL[0]), ClassLoader.getPlatformClassLoader())) {
+      // By name: a class literal would load it here, in the application loader, without Netty.
+      Class<?> scenarios = loader.loadClass("io.resettracer.it.scenarios.NettyScenarios");
+      fact("nettyLoader", scenarios.getClassLoader().getName());
+      java.lang.reflect.Method run = scenarios.getDeclaredMethod("run", boolean.class);
+      run.setAccessible(true);
+      run.invoke(null, true);
     }
   }
 
