@@ -163,6 +163,7 @@ public final class AgentRuntime {
     r.awaitInit();
     int restored = r.restoreOriginalClasses();
     r.stopReporting();
+    r.tracker.close();
     Presence.withdraw();
     current = null;
     String summary =

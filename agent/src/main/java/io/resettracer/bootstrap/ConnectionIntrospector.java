@@ -6,7 +6,6 @@ import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the endpoints of a connection object from JDK internals. It lives in the boot loader because
@@ -35,22 +34,17 @@ public final class ConnectionIntrospector {
       }
       Class<?> type = connection.getClass();
       if (NIO_SOCKET_IMPL.equals(type.getName())) {
-        Class<?> socketImpl = type.getSuperclass();
-        InetAddress address = (InetAddress) field(socketImpl, "address").get(connection);
-        int port = field(socketImpl, "port").getInt(connection);
-        int localPort = field(socketImpl, "localport").getInt(connection);
-        FileDescriptor fd = (FileDescriptor) field(socketImpl, "fd").get(connection);
+        int localPort = SocketImplFields.LOCAL_PORT.getInt(connection);
+        FileDescriptor fd = (FileDescriptor) SocketImplFields.FD.get(connection);
         InetSocketAddress local = fd == null ? null : netAddress("localAddress", fd);
         if (local == null && localPort > 0) {
           local = new InetSocketAddress(localPort);
         }
-        return new InetSocketAddress[] {
-          address == null ? null : new InetSocketAddress(address, port), local
-        };
+        return new InetSocketAddress[] {remoteOfSocketImpl(connection), local};
       }
       if (SOCKET_CHANNEL_IMPL.equals(type.getName())) {
-        SocketAddress remote = (SocketAddress) method(type, "remoteAddress").invoke(connection);
-        SocketAddress local = (SocketAddress) method(type, "localAddress").invoke(connection);
+        SocketAddress remote = (SocketAddress) ChannelMethods.REMOTE_ADDRESS.invoke(connection);
+        SocketAddress local = (SocketAddress) ChannelMethods.LOCAL_ADDRESS.invoke(connection);
         if (remote != null && !(remote instanceof InetSocketAddress)) {
           return null;
         }
@@ -113,40 +107,67 @@ public final class ConnectionIntrospector {
     return new InetSocketAddress[] {remote, local};
   }
 
+  /**
+   * The peer of a {@code java.net.Socket}'s implementation, from two of its fields: no system call,
+   * so it is cheap enough for every connect. Null when unknown.
+   */
+  public static InetSocketAddress remoteOfSocketImpl(Object impl) {
+    try {
+      InetAddress address = (InetAddress) SocketImplFields.ADDRESS.get(impl);
+      return address == null ? null : new InetSocketAddress(address, SocketImplFields.PORT.getInt(impl));
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
   private static InetSocketAddress netAddress(String name, FileDescriptor fd) {
     try {
-      Method m = method(Class.forName("sun.nio.ch.Net"), name, FileDescriptor.class);
+      Method m = name.equals("localAddress") ? NetMethods.LOCAL_ADDRESS : NetMethods.REMOTE_ADDRESS;
       return (InetSocketAddress) m.invoke(null, fd);
     } catch (Throwable t) {
       return null;
     }
   }
 
-  // Client connections are introspected as they open: the reflective look-ups are done once and
-  // kept, so a connect pays a few field reads, not a search through the class's members.
-  private static final ConcurrentHashMap<String, Field> FIELDS = new ConcurrentHashMap<>();
-  private static final ConcurrentHashMap<String, Method> METHODS = new ConcurrentHashMap<>();
+  // Client connections are introspected as they open: each reflective look-up is done once, on
+  // first use (after the agent has opened the packages to this loader), and kept.
 
-  private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-    String key = type.getName() + "#" + name;
-    Field f = FIELDS.get(key);
-    if (f == null) {
-      f = type.getDeclaredField(name);
-      f.setAccessible(true);
-      FIELDS.put(key, f);
-    }
-    return f;
+  /** {@code java.net.SocketImpl}'s fields, which {@code NioSocketImpl} inherits. */
+  private static final class SocketImplFields {
+    static final Field ADDRESS = field(java.net.SocketImpl.class, "address");
+    static final Field PORT = field(java.net.SocketImpl.class, "port");
+    static final Field LOCAL_PORT = field(java.net.SocketImpl.class, "localport");
+    static final Field FD = field(java.net.SocketImpl.class, "fd");
   }
 
-  private static Method method(Class<?> type, String name, Class<?>... parameters)
-      throws NoSuchMethodException {
-    String key = type.getName() + "#" + name + parameters.length;
-    Method m = METHODS.get(key);
-    if (m == null) {
-      m = type.getDeclaredMethod(name, parameters);
-      m.setAccessible(true);
-      METHODS.put(key, m);
+  private static final class NetMethods {
+    static final Method LOCAL_ADDRESS = method("sun.nio.ch.Net", "localAddress", FileDescriptor.class);
+    static final Method REMOTE_ADDRESS = method("sun.nio.ch.Net", "remoteAddress", FileDescriptor.class);
+  }
+
+  private static final class ChannelMethods {
+    static final Method REMOTE_ADDRESS = method(SOCKET_CHANNEL_IMPL, "remoteAddress");
+    static final Method LOCAL_ADDRESS = method(SOCKET_CHANNEL_IMPL, "localAddress");
+  }
+
+  /** The field made accessible, or null if this JDK lacks it (its uses then fail and are caught). */
+  private static Field field(Class<?> type, String name) {
+    try {
+      Field f = type.getDeclaredField(name);
+      f.setAccessible(true);
+      return f;
+    } catch (Throwable t) {
+      return null;
     }
-    return m;
+  }
+
+  private static Method method(String type, String name, Class<?>... parameters) {
+    try {
+      Method m = Class.forName(type).getDeclaredMethod(name, parameters);
+      m.setAccessible(true);
+      return m;
+    } catch (Throwable t) {
+      return null;
+    }
   }
 }

@@ -28,6 +28,7 @@ public final class ResetReporter implements ResetSink {
   /** How long a burst must be quiet before it is judged as an incident. */
   public static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final long TICK_MILLIS = 500;
+  private static final long HOST_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final ResetClassifier classifier;
   private final JfrEmitter jfr;
@@ -90,9 +91,11 @@ public final class ResetReporter implements ResetSink {
               t.setDaemon(true);
               return t;
             });
-    s.execute(() -> contained(host::findCollectors));
-    s.scheduleWithFixedDelay(
-        () -> contained(host::sample), 0, HostProbe.SAMPLE_EVERY_NANOS, TimeUnit.NANOSECONDS);
+    // The first look at the host waits a moment: loading the management classes on a JVM that is
+    // still starting would compete with the application for its first second of CPU.
+    s.schedule(() -> contained(host::findCollectors), HOST_DELAY_NANOS, TimeUnit.NANOSECONDS);
+    s.scheduleWithFixedDelay(() -> contained(host::sample), HOST_DELAY_NANOS,
+        HostProbe.SAMPLE_EVERY_NANOS, TimeUnit.NANOSECONDS);
     s.scheduleWithFixedDelay(() -> contained(() -> settle(false)), TICK_MILLIS, TICK_MILLIS,
         TimeUnit.MILLISECONDS);
     background = s;

@@ -119,16 +119,23 @@ final class Weaver {
     return writer.toByteArray();
   }
 
-  /** Loads Byte Buddy and parses every advice class, so the first real weave is quick. */
+  /**
+   * Loads Byte Buddy and parses the JDK classes' advice, so the first real weave is quick. The
+   * first socket class an application meets is almost always {@code NioSocketImpl}, and it waits
+   * for this: its advice comes first. Library advice (Netty) is parsed when a library class loads.
+   */
   void warmUp() {
-    for (List<AdviceBinding> forType : bindings.values()) {
-      for (AdviceBinding b : forType) {
-        adviceFor(b.advice());
-      }
+    for (AdviceBinding b : bindings.get(NioSocketImplInstrumentation.TYPE)) {
+      adviceFor(b.advice());
     }
     byte[] sample = bootClassFile(NioSocketImplInstrumentation.TYPE);
     if (sample != null) {
       weave(NioSocketImplInstrumentation.TYPE, sample, null, null);
+    }
+    for (String type : InstrumentedTypes.NAMES) {
+      for (AdviceBinding b : bindings.get(type)) {
+        adviceFor(b.advice());
+      }
     }
   }
 

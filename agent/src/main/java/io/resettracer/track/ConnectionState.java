@@ -95,7 +95,8 @@ final class ConnectionState extends WeakReference<Object> {
     if (lastOp != WRITE) {
       // A new exchange begins: what matters later is how long the connection sat unused before it,
       // because a write into a dead connection succeeds and the failure only shows on the reply.
-      idleBeforeExchangeNanos = nowNanos - lastIoNanos;
+      // Never negative: the I/O path's clock may lag the precise one the connection opened on.
+      idleBeforeExchangeNanos = Math.max(0, nowNanos - lastIoNanos);
       lastOp = WRITE;
     }
     bytesWritten += n;

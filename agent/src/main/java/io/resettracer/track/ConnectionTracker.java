@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ConnectionTracker implements HookDispatcher {
 
+  private final CoarseClock clock = new CoarseClock();
   private final ConnectionTable table;
   private final PeerRegistry peers;
   private final ResetSink sink;
@@ -34,16 +35,22 @@ public final class ConnectionTracker implements HookDispatcher {
       return; // finishConnect() reports success again on every call once connected
     }
     long now = System.nanoTime();
-    InetSocketAddress[] endpoints = endpointsAtOpen(transport, server, channel);
-    boolean tcp = endpoints != null;
-    ConnectionState s =
-        table.computeIfAbsent(
-            connection,
-            hash ->
-                new ConnectionState(
-                    connection, table.queue(), hash, Transport.of(transport),
-                    server ? Role.SERVER : Role.CLIENT, true, now, tcp,
-                    tcp ? endpoints[0] : null, tcp ? endpoints[1] : null));
+    InetSocketAddress remote = null;
+    InetSocketAddress local = null;
+    boolean tcp = true;
+    if (transport == io.resettracer.bootstrap.ResetTracerHooks.SOCKET) {
+      // Always TCP. A client's peer is read now, for the peer's history; the rest of the endpoints
+      // stay readable on the impl and are resolved only if the connection fails.
+      remote = server ? null : ConnectionIntrospector.remoteOfSocketImpl(channel);
+    } else {
+      InetSocketAddress[] endpoints = ConnectionIntrospector.endpoints(channel);
+      tcp = endpoints != null;
+      if (tcp) {
+        remote = endpoints[0];
+        local = endpoints[1];
+      }
+    }
+    ConnectionState s = register(connection, transport, server, now, tcp, remote, local);
     if (s != null && tcp) {
       opened.increment();
       if (!server && s.remote != null && s.peer == null) {
@@ -93,7 +100,7 @@ public final class ConnectionTracker implements HookDispatcher {
     }
     if (failure == null) {
       if (result > 0) {
-        s.onRead(result, System.nanoTime());
+        s.onRead(result, clock.nanos());
       } else if (result == -1) {
         endOfStream(s, connection);
       }
@@ -116,7 +123,7 @@ public final class ConnectionTracker implements HookDispatcher {
     }
     if (failure == null) {
       if (result > 0) {
-        s.onWrite(result, System.nanoTime());
+        s.onWrite(result, clock.nanos());
       }
     } else {
       FailureKind kind = FailureKind.of(failure);
@@ -141,6 +148,11 @@ public final class ConnectionTracker implements HookDispatcher {
         && s.exchanges > 0) {
       failed(s, connection, Operation.READ, null, FailureKind.PREMATURE_EOF, System.nanoTime());
     }
+  }
+
+  /** Stops the tracker's clock thread (on detach). */
+  public void close() {
+    clock.stop();
   }
 
   /** Connections currently tracked (collected sockets are purged first). */
@@ -181,12 +193,15 @@ public final class ConnectionTracker implements HookDispatcher {
                 tcp, tcp ? endpoints[0] : null, tcp ? endpoints[1] : null));
   }
 
-  private static InetSocketAddress[] endpointsAtOpen(int transport, boolean server, Object channel) {
-    if (transport == io.resettracer.bootstrap.ResetTracerHooks.SOCKET && server) {
-      // Always TCP; its endpoints stay readable on the impl, so resolve them only if it fails.
-      return new InetSocketAddress[2];
-    }
-    return ConnectionIntrospector.endpoints(channel);
+  private ConnectionState register(
+      Object connection, int transport, boolean server, long now, boolean tcp,
+      InetSocketAddress remote, InetSocketAddress local) {
+    return table.computeIfAbsent(
+        connection,
+        hash ->
+            new ConnectionState(
+                connection, table.queue(), hash, Transport.of(transport),
+                server ? Role.SERVER : Role.CLIENT, true, now, tcp, remote, local));
   }
 
   private static boolean isRefusal(Throwable failure) {
