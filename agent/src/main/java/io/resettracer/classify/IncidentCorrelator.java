@@ -91,14 +91,14 @@ public final class IncidentCorrelator {
       confidence = newConnects > 0 ? 0.85f : 0.75f;
       why = who + ": many hosts cut at once point at a device in the path, not at any one peer"
           + after;
-      rec = "a firewall, NAT or load balancer in front of " + peerList(b) + " cut its flows at "
+      rec = "a firewall, NAT or load balancer in front of " + peerNames(b) + " cut its flows at "
           + "once: check its state table, session limits and logs at that moment";
     } else if (b.byPeer.size() == 1 && refused > 0 && !b.allAfterPause) {
       v = Verdict.PEER_CRASH;
       confidence = 0.85f;
       why = who + ": one peer's connections cut together, then connects to it refused: its process"
           + " died or restarted" + after;
-      rec = "find why " + peerList(b) + " went away (its logs, OOM kills, restarts, deploys); drain"
+      rec = "find why " + peerNames(b) + " went away (its logs, OOM kills, restarts, deploys); drain"
           + " connections on shutdown; retry idempotent requests with back-off";
     } else if (majority != null && majorityCount * 2 >= b.resets) {
       v = majority;
@@ -129,6 +129,12 @@ public final class IncidentCorrelator {
         .map(e -> e.getKey() + (e.getValue().resets > 1 ? " ×" + e.getValue().resets : ""))
         .collect(Collectors.joining(", "));
     return b.byPeer.size() > LISTED_PEERS ? list + ", …" : list;
+  }
+
+  /** The peers by name only, for a recommendation. */
+  private static String peerNames(Burst b) {
+    String names = b.byPeer.keySet().stream().limit(LISTED_PEERS).collect(Collectors.joining(", "));
+    return b.byPeer.size() > LISTED_PEERS ? names + ", …" : names;
   }
 
   private static String verdictList(Map<Verdict, Integer> verdicts) {

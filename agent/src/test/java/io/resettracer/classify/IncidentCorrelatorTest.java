@@ -39,6 +39,8 @@ class IncidentCorrelatorTest {
     assertEquals("4 resets of 1 peer on 1 host within 15 ms: one peer's connections cut"
         + " together, then connects to it refused: its process died or restarted; afterwards 3"
         + " connects refused, 2 new connections made; per reset: UNKNOWN ×4", i.evidence());
+    assertEquals("find why 127.0.0.1:9000 went away (its logs, OOM kills, restarts, deploys); drain"
+        + " connections on shutdown; retry idempotent requests with back-off", i.recommendation());
     assertNull(correlator.settle(nanos("20s"), followUp, false), "judged once");
   }
 
