@@ -61,11 +61,6 @@ public final class Thresholds {
     return new Thresholds();
   }
 
-  /** The names that {@link #set} accepts. */
-  public static Iterable<String> names() {
-    return FIELDS.keySet();
-  }
-
   /**
    * Overrides one threshold: nanoseconds for a duration ({@link #isDuration}), else a count or size.
    *

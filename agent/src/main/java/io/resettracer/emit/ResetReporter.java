@@ -34,8 +34,9 @@ public final class ResetReporter implements ResetSink {
   private final JfrEmitter jfr;
   private final ResetLogger logger;
   private final HostProbe host;
-  private final PeerRegistry peers;
   private final IncidentCorrelator incidents;
+  /** What the peers did after a burst, as the incident judgement asks it. */
+  private final IncidentCorrelator.FollowUp followUp;
   private final Map<Verdict, Long> perVerdict = new EnumMap<>(Verdict.class);
   private final Map<Verdict, Long> incidentsPerVerdict = new EnumMap<>(Verdict.class);
   private volatile ScheduledExecutorService background;
@@ -48,8 +49,19 @@ public final class ResetReporter implements ResetSink {
     this.jfr = jfr;
     this.logger = logger;
     this.host = host;
-    this.peers = peers;
     this.incidents = new IncidentCorrelator(classifier.thresholds(), SETTLE_NANOS);
+    this.followUp =
+        new IncidentCorrelator.FollowUp() {
+          @Override
+          public int refusedSince(String address, int port, long sinceNanos) {
+            return peers.refusedSince(address, port, sinceNanos);
+          }
+
+          @Override
+          public long connects(String address, int port) {
+            return peers.connects(address, port);
+          }
+        };
   }
 
   /**
@@ -168,21 +180,7 @@ public final class ResetReporter implements ResetSink {
   }
 
   private void settle(boolean force) {
-    Incident i =
-        incidents.settle(
-            System.nanoTime(),
-            new IncidentCorrelator.FollowUp() {
-              @Override
-              public int refusedSince(String address, int port, long sinceNanos) {
-                return peers.refusedSince(address, port, sinceNanos);
-              }
-
-              @Override
-              public long connects(String address, int port) {
-                return peers.connects(address, port);
-              }
-            },
-            force);
+    Incident i = incidents.settle(System.nanoTime(), followUp, force);
     if (i == null) {
       return;
     }

@@ -34,7 +34,7 @@ public final class HostProbe {
   /** Takes a kernel counter sample; called every {@link #SAMPLE_EVERY_NANOS} by the agent. */
   public void sample() {
     long now = System.nanoTime();
-    KernelTcpCounters c = linux ? readCounters(now) : null;
+    KernelTcpCounters c = linux ? readCounters() : null;
     Sample s = new Sample(now, c, gcMillis());
     synchronized (this) {
       if (samples.size() == 3) {
@@ -89,7 +89,7 @@ public final class HostProbe {
     if (before == null) {
       return new HostSnapshot(fds[0], fds[1], 0, -1, -1, -1, -1, gcPause, span);
     }
-    KernelTcpCounters c = readCounters(now);
+    KernelTcpCounters c = readCounters();
     return new HostSnapshot(
         fds[0], fds[1], span,
         KernelTcpCounters.delta(c.outSegs(), before.outSegs()),
@@ -99,8 +99,8 @@ public final class HostProbe {
         gcPause, span);
   }
 
-  private static KernelTcpCounters readCounters(long now) {
-    return KernelTcpCounters.parse(now, read(SNMP), read(NETSTAT));
+  private static KernelTcpCounters readCounters() {
+    return KernelTcpCounters.parse(read(SNMP), read(NETSTAT));
   }
 
   private static String read(Path p) {

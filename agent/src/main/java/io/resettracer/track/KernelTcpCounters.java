@@ -13,15 +13,14 @@ import java.util.Map;
  * @param listenOverflows accept-queue overflows ({@code TcpExt: ListenOverflows})
  */
 public record KernelTcpCounters(
-    long atNanos, long outSegs, long retransSegs, long tcpTimeouts, long listenOverflows) {
+    long outSegs, long retransSegs, long tcpTimeouts, long listenOverflows) {
 
   /** Parses both files' text; a counter missing from them reads -1. */
-  static KernelTcpCounters parse(long atNanos, String snmp, String netstat) {
+  static KernelTcpCounters parse(String snmp, String netstat) {
     Map<String, Long> v = new HashMap<>();
     collect(snmp, v);
     collect(netstat, v);
     return new KernelTcpCounters(
-        atNanos,
         v.getOrDefault("Tcp:OutSegs", -1L),
         v.getOrDefault("Tcp:RetransSegs", -1L),
         v.getOrDefault("TcpExt:TCPTimeouts", -1L),

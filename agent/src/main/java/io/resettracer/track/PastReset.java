@@ -25,10 +25,6 @@ public record PastReset(
         f.connectionAgeNanos(), f.ageKnown(), f.bytesRead(), f.writtenSinceRead(), f.exchanges());
   }
 
-  public String peer() {
-    return remoteAddress.isEmpty() ? "unknown peer" : remoteAddress + ":" + remotePort;
-  }
-
   /** A connection that never received a byte nor completed an exchange. */
   public boolean brandNew() {
     return exchanges == 0 && bytesRead == 0;

@@ -19,13 +19,13 @@ class KernelTcpCountersTest {
 
   @Test
   void readsTheCountersByName() {
-    KernelTcpCounters c = KernelTcpCounters.parse(42, SNMP, NETSTAT);
-    assertEquals(new KernelTcpCounters(42, 8800, 44, 17, 5), c);
+    KernelTcpCounters c = KernelTcpCounters.parse(SNMP, NETSTAT);
+    assertEquals(new KernelTcpCounters(8800, 44, 17, 5), c);
   }
 
   @Test
   void aMissingFileOrCounterIsUnknown() {
-    KernelTcpCounters c = KernelTcpCounters.parse(0, SNMP, null);
+    KernelTcpCounters c = KernelTcpCounters.parse(SNMP, null);
     assertEquals(-1, c.tcpTimeouts());
     assertEquals(-1, KernelTcpCounters.delta(10, -1));
     assertEquals(4, KernelTcpCounters.delta(14, 10));
