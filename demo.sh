@@ -56,8 +56,10 @@ run_sample() { # name main-class
     launcher=(unshare -n)
   fi
   echo
-  echo "== $name: ${launcher[*]:+${launcher[*]} }java -javaagent:$JAR -XX:StartFlightRecording=filename=$jfr -cp $SAMPLES $main"
-  "${launcher[@]}" "$JAVA" -javaagent:"$JAR" \
+  # The samples open their connections in their first milliseconds; by default the agent would not
+  # hold them up, and would track those connections only from their next read or write.
+  echo "== $name: ${launcher[*]:+${launcher[*]} }java -javaagent:$JAR=startupWait=10s -XX:StartFlightRecording=filename=$jfr -cp $SAMPLES $main"
+  "${launcher[@]}" "$JAVA" -javaagent:"$JAR"=startupWait=10s \
     -XX:StartFlightRecording=filename="$jfr",dumponexit=true,settings=default \
     -cp "$SAMPLES" "$main" 2>&1 \
     | grep --line-buffered -v -e "Sharing is only supported for boot loader classes" -e "jfr,startup" \

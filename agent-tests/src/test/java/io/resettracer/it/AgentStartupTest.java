@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.resettracer.it.support.ChildJvm;
 import io.resettracer.it.support.Jdks;
+import io.resettracer.it.support.ScenarioRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
@@ -32,7 +34,9 @@ class AgentStartupTest {
         DynamicTest.dynamicTest("a command-line JFR recording holds the events",
             () -> commandLineRecording(jdk)),
         DynamicTest.dynamicTest("a second -javaagent is a no-op", () -> loadedTwice(jdk)),
-        DynamicTest.dynamicTest("a runtime without jdk.jfr still logs", () -> withoutJfr(jdk)))));
+        DynamicTest.dynamicTest("a runtime without jdk.jfr still logs", () -> withoutJfr(jdk)),
+        DynamicTest.dynamicTest("by default the first socket does not wait for the agent",
+            () -> earlyConnection(jdk)))));
   }
 
   private static List<String> agentLines(ChildJvm.Result r) {
@@ -96,6 +100,32 @@ class AgentStartupTest {
     assertTrue(agentLines(r).stream().anyMatch(l -> l.contains("already loaded in this JVM; nothing to do")),
         r.describe());
     assertEquals(2, resetLines(r).size(), "one line per reset, not two:\n" + r.describe());
+  }
+
+  /**
+   * The default start-up: a connection opened before the instrumentation is ready loads its socket
+   * class unwoven, and is tracked from its first I/O after the agent's retransformation: its reset
+   * is still one event, the application's exception unchanged, and no age is invented for it.
+   */
+  private void earlyConnection(Jdks.Jdk jdk) throws Exception {
+    ScenarioRun run =
+        ScenarioRun.ofMain(jdk, "io.resettracer.it.scenarios.EarlyConnectionMain", "startupWait=0ms");
+    assertEquals("true", run.facts.get("readyLater"), run.result.describe());
+    assertEquals(1, run.events.size(), run.result.describe());
+    Map<String, String> e = run.events.get(0);
+    assertEquals("Connection reset", e.get("exceptionMessage"), run.result.describe());
+    assertEquals(1, run.appExceptions.size(), run.result.describe());
+    assertTrue(run.appExceptions.get(0).startsWith(
+        "APP-EXCEPTION java.net.SocketException: Connection reset | cause null"), run.result.describe());
+    if ("false".equals(run.facts.get("readyAfterOpen"))) {
+      // Opened while the class was unwoven: first seen at its next write, so its age is unknown.
+      System.out.println("[early] " + jdk + ": connection opened before the agent was ready");
+      assertEquals("false", e.get("ageKnown"), run.result.describe());
+      assertEquals("5", e.get("bytesWritten"), "counted from the first I/O seen:\n" + run.result.describe());
+    } else {
+      System.out.println("[early] " + jdk + ": the agent was ready before the first socket");
+    }
+    assertEquals(0, run.swallowed, run.result.describe());
   }
 
   /** A jlinked runtime with the agent's modules but no jdk.jfr: resets are still logged. */

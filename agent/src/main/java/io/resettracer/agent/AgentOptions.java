@@ -16,7 +16,8 @@ public final class AgentOptions {
   public static final String HELP =
       "log=off|error|warn|info|debug, logLimit=<lines per logWindow, 0=unlimited>, "
           + "logWindow=<duration>, jfr=true|false, eventLimit=<events per eventWindow, 0=unlimited>, "
-          + "eventWindow=<duration>, maxConnections=<n>, rule.<threshold>=<value> (see the README);"
+          + "eventWindow=<duration>, maxConnections=<n>, startupWait=<duration>, "
+          + "rule.<threshold>=<value> (see the README);"
           + " durations take a unit: 500ms, 30s, 5m";
 
   private static final String RULE_PREFIX = "rule.";
@@ -29,6 +30,12 @@ public final class AgentOptions {
   int eventLimit = 1000;
   long eventWindowNanos = TimeUnit.SECONDS.toNanos(1);
   int maxConnections = 1_000_000;
+  /**
+   * How long the first socket class may hold up the application while the instrumentation warms
+   * up. None by default: the host starts as fast as without the agent, and connections opened in
+   * its first few hundred milliseconds are tracked from their first read or write, with no age.
+   */
+  long startupWaitNanos = 0;
   /** The classifier's thresholds, each overridable as {@code rule.<name>=<value>}. */
   final Thresholds thresholds = Thresholds.defaults();
 
@@ -85,6 +92,9 @@ public final class AgentOptions {
         break;
       case "eventWindow":
         eventWindowNanos = duration(value);
+        break;
+      case "startupWait":
+        startupWaitNanos = duration(value);
         break;
       case "maxConnections":
         maxConnections = nonNegativeInt(value);

@@ -16,8 +16,10 @@ import org.slf4j.Logger;
 /**
  * The running agent: its tracker, reporter and transformer, and how it is taken out again. Start-up
  * does the least it can on the thread that starts the JVM (no Byte Buddy, no JFR); Byte Buddy is
- * warmed up and the JFR event registered on a background thread, and a socket class that loads
- * before that simply waits for it.
+ * warmed up and the JFR event registered on a background thread. A socket class that loads before
+ * the weaver is ready loads as it is (see {@link SocketClassTransformer}) and is instrumented as
+ * soon as the weaver is. An attach, which no application start waits for, instruments before it
+ * returns.
  */
 public final class AgentRuntime {
 
@@ -78,16 +80,18 @@ public final class AgentRuntime {
             new ResetClassifier(options.thresholds), peers, jfr, options.eventLimit,
             options.eventWindowNanos, options.logLimit, options.logWindowNanos);
     ConnectionTracker tracker = new ConnectionTracker(options.maxConnections, peers, reporter);
-    SocketClassTransformer transformer = new SocketClassTransformer();
+    SocketClassTransformer transformer = new SocketClassTransformer(options.startupWaitNanos);
     ResetTracerHooks.install(tracker);
     inst.addTransformer(transformer, true);
     AgentRuntime runtime =
         new AgentRuntime(options, tracker, reporter, transformer, inst, dynamic);
     current = runtime;
-    // JDK 25 loads SocketChannelImpl and IOUtil while it boots, before any agent runs; after an
-    // attach every target is loaded. Those are instrumented now, so that no connection opened from
-    // here on goes untracked; the rest are instrumented as they load.
-    runtime.retransformLoadedTargets();
+    if (dynamic) {
+      // After an attach every target is loaded: instrumented now, so that the attach command can
+      // say what was done and no connection opened from here on goes untracked.
+      transformer.warmUp();
+      runtime.retransformLoadedTargets();
+    }
 
     Thread init = new Thread(() -> runtime.finishInBackground(jfr), "reset-tracer-init");
     init.setDaemon(true);
@@ -97,13 +101,20 @@ public final class AgentRuntime {
     log.debug("reset-tracer {} started ({})", AgentVersion.get(), dynamic ? "attached" : "javaagent");
   }
 
-  /** Warms Byte Buddy, registers the JFR event, and instruments targets that loaded meanwhile. */
+  /**
+   * Warms Byte Buddy, instruments the targets that loaded meanwhile (JDK 25 loads SocketChannelImpl
+   * and IOUtil while it boots, before any agent runs), then registers the JFR event.
+   */
   private void finishInBackground(boolean jfr) {
     try {
       transformer.warmUp();
     } catch (Throwable t) {
       ResetTracerHooks.swallow(t);
       log.warn("could not prepare the instrumentation", t);
+    }
+    if (!stopped) {
+      retransformLoadedTargets();
+      log.debug("instrumentation ready: {}", transformer.woven());
     }
     if (jfr && !stopped) {
       try {
@@ -121,7 +132,6 @@ public final class AgentRuntime {
         ResetTracerHooks.swallow(t);
         log.warn("could not start host sampling and incident settling; resets are still reported", t);
       }
-      retransformLoadedTargets();
     }
   }
 

@@ -33,7 +33,7 @@ final class BootstrapInjector {
       }
       // java.io on purpose: java.nio.file would load sun.nio.ch.IOUtil, one of the classes to
       // instrument, before the transformer is in place.
-      File jar = File.createTempFile("reset-tracer-bootstrap-", ".jar");
+      File jar = newTempFile();
       jar.deleteOnExit();
       try (OutputStream out = new FileOutputStream(jar)) {
         in.transferTo(out);
@@ -41,5 +41,23 @@ final class BootstrapInjector {
       inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
     }
     return Class.forName(HOOKS, false, null);
+  }
+
+  /**
+   * A new file of our own in the temporary directory. Not {@code File.createTempFile}: its random
+   * names come from {@code SecureRandom}, whose providers take a cold JVM some 15 ms to set up, on
+   * the application's start-up path. The name need not be unguessable: {@code createNewFile}
+   * creates it exclusively or fails, and then the next name is tried.
+   */
+  private static File newTempFile() throws IOException {
+    File dir = new File(System.getProperty("java.io.tmpdir"));
+    // Not ProcessHandle.current().pid() either: its class starts a thread pool.
+    for (int attempt = 0; attempt < 100; attempt++) {
+      File f = new File(dir, "reset-tracer-bootstrap-" + Long.toHexString(System.nanoTime()) + ".jar");
+      if (f.createNewFile()) {
+        return f;
+      }
+    }
+    throw new IOException("could not create a file in " + dir);
   }
 }

@@ -22,4 +22,7 @@ public interface HookDispatcher {
 
   /** A write moved {@code result} bytes, or failed with {@code failure}. */
   void written(Object connection, int transport, long result, Throwable failure);
+
+  /** The application closed the connection: its state can go now rather than at the next GC. */
+  void closed(Object connection);
 }

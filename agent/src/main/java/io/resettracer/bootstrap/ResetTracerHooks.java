@@ -88,6 +88,17 @@ public final class ResetTracerHooks {
     }
   }
 
+  public static void closed(Object connection) {
+    HookDispatcher d = dispatcher;
+    if (d != null && connection != null) {
+      try {
+        d.closed(connection);
+      } catch (Throwable t) {
+        swallow(t);
+      }
+    }
+  }
+
   /** Records a failure inside the agent; callable by the agent for its own contained errors. */
   public static void swallow(Throwable t) {
     if (swallowed.getAndIncrement() == 0) {

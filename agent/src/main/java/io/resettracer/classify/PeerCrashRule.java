@@ -16,7 +16,9 @@ final class PeerCrashRule implements Rule {
       return null; // a silent path, not a peer that answered with RST or FIN
     }
     int others = e.burstSamePeer.size();
-    double score = others == 0 ? 0.15 : others == 1 ? 0.45 : 0.6;
+    // Two connections to one peer cut together are not enough on their own: a device in front of
+    // that peer cuts them the same way until resets of other hosts, or refused connects, tell.
+    double score = others == 0 ? 0.15 : others == 1 ? 0.4 : 0.6;
     StringBuilder why = new StringBuilder();
     if (others == 0) {
       why.append("no other connection to ").append(e.facts.peer()).append(" failed within ")

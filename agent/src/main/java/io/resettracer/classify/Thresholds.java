@@ -40,21 +40,27 @@ public final class Thresholds {
   /** ...and must beat the runner-up by this much (per mille). */
   long minMargin = 150;
 
-  private static final Map<String, Field> FIELDS = new LinkedHashMap<>();
+  /**
+   * The names, in a holder of their own: its two dozen lambdas cost milliseconds to link on a cold
+   * JVM, which only an override ({@code rule.<name>=}) should pay, not every start-up.
+   */
+  private static final class Names {
+    static final Map<String, Field> FIELDS = new LinkedHashMap<>();
 
-  static {
-    duration("idleMin", t -> t.idleMin, (t, v) -> t.idleMin = v);
-    duration("burstWindow", t -> t.burstWindow, (t, v) -> t.burstWindow = v);
-    count("deviceHosts", t -> t.deviceHosts, (t, v) -> t.deviceHosts = v);
-    duration("youngAge", t -> t.youngAge, (t, v) -> t.youngAge = v);
-    count("largeRequest", t -> t.largeRequest, (t, v) -> t.largeRequest = v);
-    count("mediumRequest", t -> t.mediumRequest, (t, v) -> t.mediumRequest = v);
-    duration("refusalWindow", t -> t.refusalWindow, (t, v) -> t.refusalWindow = v);
-    count("catalogTolerance", t -> t.catalogTolerance, (t, v) -> t.catalogTolerance = v);
-    count("retransmitHigh", t -> t.retransmitHigh, (t, v) -> t.retransmitHigh = v);
-    count("fdHigh", t -> t.fdHigh, (t, v) -> t.fdHigh = v);
-    count("minScore", t -> t.minScore, (t, v) -> t.minScore = v);
-    count("minMargin", t -> t.minMargin, (t, v) -> t.minMargin = v);
+    static {
+      duration("idleMin", t -> t.idleMin, (t, v) -> t.idleMin = v);
+      duration("burstWindow", t -> t.burstWindow, (t, v) -> t.burstWindow = v);
+      count("deviceHosts", t -> t.deviceHosts, (t, v) -> t.deviceHosts = v);
+      duration("youngAge", t -> t.youngAge, (t, v) -> t.youngAge = v);
+      count("largeRequest", t -> t.largeRequest, (t, v) -> t.largeRequest = v);
+      count("mediumRequest", t -> t.mediumRequest, (t, v) -> t.mediumRequest = v);
+      duration("refusalWindow", t -> t.refusalWindow, (t, v) -> t.refusalWindow = v);
+      count("catalogTolerance", t -> t.catalogTolerance, (t, v) -> t.catalogTolerance = v);
+      count("retransmitHigh", t -> t.retransmitHigh, (t, v) -> t.retransmitHigh = v);
+      count("fdHigh", t -> t.fdHigh, (t, v) -> t.fdHigh = v);
+      count("minScore", t -> t.minScore, (t, v) -> t.minScore = v);
+      count("minMargin", t -> t.minMargin, (t, v) -> t.minMargin = v);
+    }
   }
 
   public static Thresholds defaults() {
@@ -84,20 +90,20 @@ public final class Thresholds {
   }
 
   private static Field field(String name) {
-    Field f = FIELDS.get(name);
+    Field f = Names.FIELDS.get(name);
     if (f == null) {
       throw new IllegalArgumentException("unknown rule threshold '" + name + "'; known: "
-          + String.join(", ", FIELDS.keySet()));
+          + String.join(", ", Names.FIELDS.keySet()));
     }
     return f;
   }
 
   private static void duration(String name, ToLongFunction<Thresholds> g, ObjLongConsumer<Thresholds> s) {
-    FIELDS.put(name, new Field(true, g, s));
+    Names.FIELDS.put(name, new Field(true, g, s));
   }
 
   private static void count(String name, ToLongFunction<Thresholds> g, ObjLongConsumer<Thresholds> s) {
-    FIELDS.put(name, new Field(false, g, s));
+    Names.FIELDS.put(name, new Field(false, g, s));
   }
 
   private record Field(

@@ -27,7 +27,8 @@ final class AsyncSocketChannelInstrumentation {
   static List<AdviceBinding> bindings() {
     return List.of(
         new AdviceBinding("setConnected()",
-            named("setConnected").and(takesArguments(0)), ConnectedAdvice.class));
+            named("setConnected").and(takesArguments(0)), ConnectedAdvice.class),
+        new AdviceBinding("implClose()", named("implClose").and(takesArguments(0)), CloseAdvice.class));
   }
 
   static List<AdviceBinding> serverBindings() {
@@ -46,6 +47,13 @@ final class AsyncSocketChannelInstrumentation {
       if (failure == null) {
         ResetTracerHooks.opened(fd, ResetTracerHooks.ASYNC, false, self);
       }
+    }
+  }
+
+  static final class CloseAdvice {
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.FieldValue("fd") FileDescriptor fd) {
+      ResetTracerHooks.closed(fd);
     }
   }
 

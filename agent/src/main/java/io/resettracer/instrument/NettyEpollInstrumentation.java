@@ -37,7 +37,8 @@ final class NettyEpollInstrumentation {
             WriteAdvice.class),
         new AdviceBinding("writev/writevAddresses",
             named("writev").and(takesArguments(4)).or(named("writevAddresses").and(takesArguments(2))),
-            GatheringWriteAdvice.class));
+            GatheringWriteAdvice.class),
+        new AdviceBinding("close()", named("close").and(takesArguments(0)), CloseAdvice.class));
   }
 
   static List<AdviceBinding> socketBindings() {
@@ -85,6 +86,13 @@ final class NettyEpollInstrumentation {
     static void exit(
         @Advice.This Object self, @Advice.Return long n, @Advice.Thrown Throwable failure) {
       ResetTracerHooks.written(self, ResetTracerHooks.NETTY_EPOLL, n, failure);
+    }
+  }
+
+  static final class CloseAdvice {
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.This Object self) {
+      ResetTracerHooks.closed(self);
     }
   }
 

@@ -35,7 +35,8 @@ final class NioSocketImplInstrumentation {
             ConnectAdvice.class),
         new AdviceBinding("accept(SocketImpl)",
             named("accept").and(takesArguments(1)).and(takesArgument(0, named("java.net.SocketImpl"))),
-            AcceptAdvice.class));
+            AcceptAdvice.class),
+        new AdviceBinding("close()", named("close").and(takesArguments(0)), CloseAdvice.class));
   }
 
   static final class ReadAdvice {
@@ -65,6 +66,13 @@ final class NioSocketImplInstrumentation {
       } else {
         ResetTracerHooks.connectFailed(self, ResetTracerHooks.SOCKET, remote, failure);
       }
+    }
+  }
+
+  static final class CloseAdvice {
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.This Object self) {
+      ResetTracerHooks.closed(self);
     }
   }
 

@@ -48,7 +48,9 @@ final class SocketChannelImplInstrumentation {
             ConnectAdvice.class),
         new AdviceBinding("blockingConnect(SocketAddress,long)",
             named("blockingConnect").and(takesArguments(2)).and(takesArgument(1, long.class)),
-            BlockingConnectAdvice.class));
+            BlockingConnectAdvice.class),
+        new AdviceBinding("implCloseSelectableChannel()",
+            named("implCloseSelectableChannel").and(takesArguments(0)), CloseAdvice.class));
   }
 
   static final class ReadAdvice {
@@ -89,6 +91,13 @@ final class SocketChannelImplInstrumentation {
         // finishConnect() keeps returning true once connected: the tracker counts only the first.
         ResetTracerHooks.opened(self, ResetTracerHooks.NIO, false, self);
       }
+    }
+  }
+
+  static final class CloseAdvice {
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.This Object self) {
+      ResetTracerHooks.closed(self);
     }
   }
 

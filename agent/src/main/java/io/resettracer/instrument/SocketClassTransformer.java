@@ -6,22 +6,34 @@ import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
 /**
  * Sees every class the JVM loads and lets all but the handful of JDK socket classes pass untouched
  * with a name check, so that nothing is parsed, and Byte Buddy is not even loaded, until a socket
  * class appears. A class that cannot be woven loads unchanged: the host always starts.
+ *
+ * <p>Byte Buddy takes a few hundred milliseconds to warm up on a cold JVM, on a background thread.
+ * A socket class that loads before it is ready waits at most {@code startupWait} (none by default)
+ * and otherwise loads unwoven; it is retransformed the moment the weaver is ready. An application
+ * that opens a socket in its first instant so starts as fast as without the agent, and only the
+ * connections it opened in that window are reported as first seen mid-life, with no age.
  */
 public final class SocketClassTransformer implements ClassFileTransformer {
 
   private static final Logger log = AgentLog.get(SocketClassTransformer.class);
 
   private final Set<String> woven = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private final long startupWaitNanos;
   private volatile Weaver weaver;
   private volatile Thread warmingUp;
 
-  public SocketClassTransformer() {
+  /** {@code startupWaitNanos}: how long a socket class may wait for the weaver to be ready. */
+  public SocketClassTransformer(long startupWaitNanos) {
+    this.startupWaitNanos = startupWaitNanos;
     // The name check runs for every class of every loader: its class must be loaded before this
     // transformer sees its first class, or loading it would re-enter the application's class loader
     // from inside that loader's own definition of it ("duplicate class definition").
@@ -43,8 +55,9 @@ public final class SocketClassTransformer implements ClassFileTransformer {
             : InstrumentedTypes.isLibraryTarget(internalName))) {
       return null;
     }
-    if (Thread.currentThread() == warmingUp) {
-      // Byte Buddy itself touched a socket class while loading: it is retransformed once ready.
+    if (Thread.currentThread() == warmingUp || !awaitReady()) {
+      // Byte Buddy itself touched a socket class while loading, or the host's first socket came
+      // sooner than the weaver could be ready: the class is retransformed once it is.
       return null;
     }
     String className = internalName.replace('/', '.');
@@ -61,13 +74,40 @@ public final class SocketClassTransformer implements ClassFileTransformer {
     }
   }
 
-  /** Loads Byte Buddy ahead of the first socket class; meant for a background thread. */
+  /**
+   * Loads Byte Buddy and prepares the advice; socket classes are woven from then on. Meant for a
+   * background thread; a no-op once done. Even if it fails, the weaver counts as ready: each class
+   * then tries, fails alone and loads unchanged.
+   */
   public void warmUp() {
+    if (isReady()) {
+      return;
+    }
     warmingUp = Thread.currentThread();
     try {
       weaver().warmUp();
     } finally {
       warmingUp = null;
+      ready.countDown();
+    }
+  }
+
+  public boolean isReady() {
+    return ready.getCount() == 0;
+  }
+
+  private boolean awaitReady() {
+    if (isReady()) {
+      return true;
+    }
+    if (startupWaitNanos <= 0) {
+      return false;
+    }
+    try {
+      return ready.await(startupWaitNanos, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

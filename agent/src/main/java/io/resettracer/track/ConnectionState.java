@@ -57,7 +57,6 @@ final class ConnectionState extends WeakReference<Object> {
   ConnectionState(
       Object connection,
       ReferenceQueue<Object> queue,
-      int hash,
       Transport transport,
       Role role,
       boolean ageKnown,
@@ -66,7 +65,7 @@ final class ConnectionState extends WeakReference<Object> {
       InetSocketAddress remote,
       InetSocketAddress local) {
     super(connection, queue);
-    this.hash = hash;
+    this.hash = System.identityHashCode(connection);
     this.transport = transport;
     this.role = role;
     this.ageKnown = ageKnown;

@@ -3,12 +3,16 @@ package io.resettracer.track;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.Function;
 
 /**
  * A weak identity map from connection objects to their {@link ConnectionState}, built for a lookup
- * on every socket read and write: {@link #get} takes no lock and allocates nothing. Inserts (one per
- * connection) take a lock, expunge the states of collected sockets and grow the table.
+ * on every socket read and write: {@link #get} takes no lock and allocates nothing. Inserts and
+ * removals (one each per connection) take a lock; inserts also expunge the states of sockets that
+ * were collected without being closed, and grow the table.
+ *
+ * <p>Closed connections are removed at once: a young generation can go for many seconds without a
+ * collection, and under connection churn the dead states would otherwise pile up by the hundred
+ * thousand, and every lookup would pay for the cache misses of a table grown to hold them.
  *
  * <p>A lookup racing an insert or a resize may miss; the caller then takes the locked path, which
  * looks again before inserting, so a connection never gets two states.
@@ -21,7 +25,7 @@ final class ConnectionTable {
   private final int maxEntries;
   private volatile AtomicReferenceArray<ConnectionState> buckets =
       new AtomicReferenceArray<>(INITIAL_CAPACITY);
-  private int size; // guarded by this
+  private volatile int size; // written under this
   private long refused; // guarded by this
 
   ConnectionTable(int maxEntries) {
@@ -39,18 +43,24 @@ final class ConnectionTable {
     return null;
   }
 
+  /** True when no new connection can be tracked; a hint, read without the lock. */
+  boolean full() {
+    return size >= maxEntries;
+  }
+
   ReferenceQueue<Object> queue() {
     return collected;
   }
 
   /**
-   * Returns the state of {@code connection}, creating it with {@code factory} if there is none.
-   * Returns null when the table is full (the connection then goes untracked, and is counted).
+   * Adds {@code created}, the new state of its connection, unless that connection already has one:
+   * returns the state that is in the table, or null when the table is full (the connection then
+   * goes untracked, and is counted).
    */
-  synchronized ConnectionState computeIfAbsent(
-      Object connection, Function<Integer, ConnectionState> factory) {
+  synchronized ConnectionState putIfAbsent(ConnectionState created) {
+    Object connection = created.get();
     ConnectionState existing = get(connection);
-    if (existing != null) {
+    if (existing != null || connection == null) {
       return existing;
     }
     expungeCollected();
@@ -58,17 +68,27 @@ final class ConnectionTable {
       refused++;
       return null;
     }
-    int h = System.identityHashCode(connection);
-    ConnectionState created = factory.apply(h);
     AtomicReferenceArray<ConnectionState> b = buckets;
     if (size + 1 > b.length() * 3 / 4) {
       b = resize(b);
     }
-    int i = h & (b.length() - 1);
+    int i = created.hash & (b.length() - 1);
     created.next = b.get(i);
     b.set(i, created);
     size++;
     return created;
+  }
+
+  /** Forgets a closed connection. Its state is cleared so the collector never queues it. */
+  void remove(Object connection) {
+    ConnectionState s = get(connection);
+    if (s != null) {
+      synchronized (this) {
+        if (unlink(s)) {
+          s.clear();
+        }
+      }
+    }
   }
 
   synchronized int size() {
@@ -82,11 +102,11 @@ final class ConnectionTable {
 
   private void expungeCollected() {
     for (Reference<?> r; (r = collected.poll()) != null; ) {
-      remove((ConnectionState) r);
+      unlink((ConnectionState) r);
     }
   }
 
-  private void remove(ConnectionState dead) {
+  private boolean unlink(ConnectionState dead) {
     AtomicReferenceArray<ConnectionState> b = buckets;
     int i = dead.hash & (b.length() - 1);
     ConnectionState prev = null;
@@ -98,9 +118,10 @@ final class ConnectionTable {
           prev.next = e.next;
         }
         size--;
-        return;
+        return true;
       }
     }
+    return false;
   }
 
   private AtomicReferenceArray<ConnectionState> resize(AtomicReferenceArray<ConnectionState> old) {

@@ -34,7 +34,7 @@ public final class ConnectionTracker implements HookDispatcher {
     if (table.get(connection) != null) {
       return; // finishConnect() reports success again on every call once connected
     }
-    long now = System.nanoTime();
+    long now = clock.nanos(); // opening is frequent under churn: the coarse clock, as for I/O
     InetSocketAddress remote = null;
     InetSocketAddress local = null;
     boolean tcp = true;
@@ -50,7 +50,8 @@ public final class ConnectionTracker implements HookDispatcher {
         local = endpoints[1];
       }
     }
-    ConnectionState s = register(connection, transport, server, now, tcp, remote, local);
+    ConnectionState s =
+        track(connection, transport, server ? Role.SERVER : Role.CLIENT, true, now, tcp, remote, local);
     if (s != null && tcp) {
       opened.increment();
       if (!server && s.remote != null && s.peer == null) {
@@ -77,13 +78,7 @@ public final class ConnectionTracker implements HookDispatcher {
       }
       return; // refused or timed out: not a reset event
     }
-    ConnectionState s =
-        table.computeIfAbsent(
-            connection,
-            hash ->
-                new ConnectionState(
-                    connection, table.queue(), hash, Transport.of(transport), Role.CLIENT, true,
-                    now, true, target, null));
+    ConnectionState s = track(connection, transport, Role.CLIENT, true, now, true, target, null);
     if (s != null) {
       failed(s, connection, Operation.CONNECT, failure, kind, now);
     }
@@ -91,6 +86,10 @@ public final class ConnectionTracker implements HookDispatcher {
 
   @Override
   public void read(Object connection, int transport, long result, Throwable failure) {
+    FailureKind kind = failure == null ? null : FailureKind.of(failure);
+    if (failure != null && kind == null) {
+      return; // "Socket closed", a timeout: not a reset, and nothing to count
+    }
     ConnectionState s = table.get(connection);
     if (s == null && (s = firstSeen(connection, transport)) == null) {
       return;
@@ -105,15 +104,16 @@ public final class ConnectionTracker implements HookDispatcher {
         endOfStream(s, connection);
       }
     } else {
-      FailureKind kind = FailureKind.of(failure);
-      if (kind != null) {
-        failed(s, connection, Operation.READ, failure, kind, System.nanoTime());
-      }
+      failed(s, connection, Operation.READ, failure, kind, System.nanoTime());
     }
   }
 
   @Override
   public void written(Object connection, int transport, long result, Throwable failure) {
+    FailureKind kind = failure == null ? null : FailureKind.of(failure);
+    if (failure != null && kind == null) {
+      return;
+    }
     ConnectionState s = table.get(connection);
     if (s == null && (s = firstSeen(connection, transport)) == null) {
       return;
@@ -126,11 +126,13 @@ public final class ConnectionTracker implements HookDispatcher {
         s.onWrite(result, clock.nanos());
       }
     } else {
-      FailureKind kind = FailureKind.of(failure);
-      if (kind != null) {
-        failed(s, connection, Operation.WRITE, failure, kind, System.nanoTime());
-      }
+      failed(s, connection, Operation.WRITE, failure, kind, System.nanoTime());
     }
+  }
+
+  @Override
+  public void closed(Object connection) {
+    table.remove(connection);
   }
 
   /**
@@ -182,26 +184,25 @@ public final class ConnectionTracker implements HookDispatcher {
    * so its age and role are unknown and must not be invented.
    */
   private ConnectionState firstSeen(Object connection, int transport) {
-    long now = System.nanoTime();
+    if (table.full()) {
+      return null; // spare every call on an untracked connection the endpoint lookups
+    }
+    long now = clock.nanos();
     InetSocketAddress[] endpoints = ConnectionIntrospector.endpoints(connection);
     boolean tcp = endpoints != null;
-    return table.computeIfAbsent(
-        connection,
-        hash ->
-            new ConnectionState(
-                connection, table.queue(), hash, Transport.of(transport), Role.UNKNOWN, false, now,
-                tcp, tcp ? endpoints[0] : null, tcp ? endpoints[1] : null));
+    return track(
+        connection, transport, Role.UNKNOWN, false, now, tcp,
+        tcp ? endpoints[0] : null, tcp ? endpoints[1] : null);
   }
 
-  private ConnectionState register(
-      Object connection, int transport, boolean server, long now, boolean tcp,
+  /** The connection's state, new unless another thread registered it first; null if untracked. */
+  private ConnectionState track(
+      Object connection, int transport, Role role, boolean ageKnown, long now, boolean tcp,
       InetSocketAddress remote, InetSocketAddress local) {
-    return table.computeIfAbsent(
-        connection,
-        hash ->
-            new ConnectionState(
-                connection, table.queue(), hash, Transport.of(transport),
-                server ? Role.SERVER : Role.CLIENT, true, now, tcp, remote, local));
+    return table.putIfAbsent(
+        new ConnectionState(
+            connection, table.queue(), Transport.of(transport), role, ageKnown, now, tcp, remote,
+            local));
   }
 
   private static boolean isRefusal(Throwable failure) {

@@ -90,6 +90,16 @@ class ResetClassifierTest {
   }
 
   @Test
+  void twoConnectionsToOnePeerAreNotYetACrash() {
+    // A device in front of this one peer would cut them alike: other hosts or refusals must tell.
+    Classification c = classify("read reset peer=127.0.0.1:9000 idle=10ms exchanges=3 wsr=40", new ResetHistory(List.of(past("1ms", "read reset peer=127.0.0.1:9000 idle=5ms exchanges=2 wsr=40")), List.of(), List.of(), -1, 2), none);
+    assertEquals(Verdict.UNKNOWN, c.verdict());
+    assertEquals(
+        "reset on read after 10 ms idle, 3 exchanges, 40 B written since the last read; nearest causes: PEER_CRASH (45 %: 2 connections to 127.0.0.1:9000 failed within 1 ms (burst window 1.0 s); a request was outstanding); a verdict needs 50 % and a 15 % lead",
+        c.evidence());
+  }
+
+  @Test
   void crashFirst() {
     Classification c = classify("read reset peer=127.0.0.1:9000 idle=10ms exchanges=3 wsr=40", ResetHistory.NONE, none);
     assertEquals(Verdict.UNKNOWN, c.verdict());

@@ -12,7 +12,7 @@ class ConnectionStateTest {
 
   private static final long S = 1_000_000_000L;
   private final Object socket = new Object();
-  private final ConnectionState s = new ConnectionState(socket, new ReferenceQueue<>(), 0,
+  private final ConnectionState s = new ConnectionState(socket, new ReferenceQueue<>(),
       Transport.SOCKET, Role.CLIENT, true, 0, true, null, null);
 
   @Test

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 class ConnectionTableTest {
 
-  private static ConnectionState state(ConnectionTable t, Object key, int hash) {
-    return new ConnectionState(key, t.queue(), hash, Transport.SOCKET, Role.CLIENT, true, 0, true,
-        null, null);
+  private static ConnectionState put(ConnectionTable t, Object key) {
+    return t.putIfAbsent(new ConnectionState(key, t.queue(), Transport.SOCKET, Role.CLIENT, true, 0,
+        true, null, null));
   }
 
   @Test
@@ -23,7 +23,7 @@ class ConnectionTableTest {
     for (int i = 0; i < 5_000; i++) {
       Object k = new Object();
       keys.add(k);
-      ConnectionState s = t.computeIfAbsent(k, h -> state(t, k, h));
+      ConnectionState s = put(t, k);
       assertSame(s, t.get(k));
     }
     for (Object k : keys) {
@@ -35,12 +35,30 @@ class ConnectionTableTest {
   }
 
   @Test
-  void computeIfAbsentNeverMakesASecondState() {
+  void putIfAbsentNeverMakesASecondState() {
     ConnectionTable t = new ConnectionTable(10);
     Object k = new Object();
-    ConnectionState first = t.computeIfAbsent(k, h -> state(t, k, h));
-    assertSame(first, t.computeIfAbsent(k, h -> state(t, k, h)));
+    ConnectionState first = put(t, k);
+    assertSame(first, put(t, k));
     assertEquals(1, t.size());
+  }
+
+  @Test
+  void closedConnectionsLeaveAtOnceAndMakeRoom() {
+    ConnectionTable t = new ConnectionTable(2);
+    Object a = new Object();
+    Object b = new Object();
+    ConnectionState stateOfA = put(t, a);
+    put(t, b);
+    t.remove(a);
+    assertNull(t.get(a));
+    assertNull(stateOfA.get(), "cleared, so the collector never queues it");
+    assertSame(b, t.get(b).get());
+    assertEquals(1, t.size());
+    assertNotNull(put(t, new Object()), "the closed connection's slot is free again");
+    t.remove(new Object()); // never tracked: nothing happens
+    assertEquals(2, t.size());
+    assertEquals(0, t.refused());
   }
 
   @Test
@@ -48,7 +66,7 @@ class ConnectionTableTest {
     ConnectionTable t = new ConnectionTable(2);
     for (int i = 0; i < 3; i++) {
       Object k = new Object();
-      t.computeIfAbsent(k, h -> state(t, k, h));
+      put(t, k);
     }
     assertEquals(2, t.size());
     assertEquals(1, t.refused());
@@ -59,7 +77,7 @@ class ConnectionTableTest {
     ConnectionTable t = new ConnectionTable(1_000_000);
     for (int i = 0; i < 1_000; i++) {
       Object k = new Object();
-      t.computeIfAbsent(k, h -> state(t, k, h));
+      put(t, k);
     }
     // No strong reference is left: a socket the application never closed must still go.
     long deadline = System.nanoTime() + 10_000_000_000L;

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -58,13 +57,24 @@ public final class Workloads {
     }
   }
 
-  /** Heap held by {@code n} open loopback connections (both ends), after full collections. */
+  /**
+   * Heap held by {@code n} open loopback connections (both ends): the live bytes of a class
+   * histogram, which collects fully first and counts only reachable objects, before and after.
+   */
   static void memory(int n) throws Exception {
-    MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
     List<Socket> keep = new ArrayList<>();
     try (ServerSocket server = new ServerSocket(0, n, LOOPBACK)) {
-      // One exchange each first, so every connection has its state created on both ends.
-      long before = settledHeap(mem);
+      // Connections first, then a pause: the JDK's socket classes, and the agent's start-up work
+      // (its instrumentation, JFR event, host sampling), must not be counted as per-connection.
+      for (int i = 0; i < 200; i++) {
+        try (Socket c = new Socket(LOOPBACK, server.getLocalPort()); Socket s = server.accept()) {
+          c.getOutputStream().write(1);
+          s.getInputStream().read();
+        }
+      }
+      Thread.sleep(3000);
+      long before = liveHeapBytes();
+      // One exchange each, so every connection has its state on both ends.
       for (int i = 0; i < n; i++) {
         Socket c = new Socket(LOOPBACK, server.getLocalPort());
         Socket s = server.accept();
@@ -73,7 +83,7 @@ public final class Workloads {
         keep.add(c);
         keep.add(s);
       }
-      long after = settledHeap(mem);
+      long after = liveHeapBytes();
       System.out.println("RESULT bytesPerConnection=" + (after - before) / (double) keep.size()
           + " connections=" + keep.size());
       for (Socket s : keep) {
@@ -82,14 +92,19 @@ public final class Workloads {
     }
   }
 
-  private static long settledHeap(MemoryMXBean mem) throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      Thread.sleep(50);
-      used = Math.min(used, mem.getHeapMemoryUsage().getUsed());
+  /** The "Total" bytes of {@code GC.class_histogram}: live objects only, after a full collection. */
+  private static long liveHeapBytes() throws Exception {
+    String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+        "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+    for (String line : histogram.split("\n")) {
+      String t = line.trim();
+      if (t.startsWith("Total")) {
+        String[] parts = t.split("\\s+");
+        return Long.parseLong(parts[2]);
+      }
     }
-    return used;
+    throw new IllegalStateException("no Total line in the class histogram");
   }
 
   /** 64-byte request, 64-byte reply, java.net.Socket: four socket calls per round trip. */

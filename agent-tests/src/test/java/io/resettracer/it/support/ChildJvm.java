@@ -106,7 +106,18 @@ public final class ChildJvm {
     return b.toString();
   }
 
+  /**
+   * What tests add to the agent's options unless they set it: the children open their sockets in
+   * their first milliseconds, before the agent's instrumentation is warm, and by default (no wait)
+   * such early connections are tracked only from their first read or write after that. The start-up
+   * test covers that default on its own ({@code startupWait=0ms}).
+   */
+  static final String TEST_DEFAULTS = "startupWait=60s";
+
   public static String javaagent(String options) {
-    return "-javaagent:" + AGENT_JAR + (options == null || options.isEmpty() ? "" : "=" + options);
+    String all = options == null || options.isEmpty()
+        ? TEST_DEFAULTS
+        : options.contains("startupWait=") ? options : options + "," + TEST_DEFAULTS;
+    return "-javaagent:" + AGENT_JAR + "=" + all;
   }
 }

@@ -80,6 +80,25 @@ public final class ScenarioRun {
   public static final Path SAMPLE_CLASSES = Path.of(System.getProperty("resettracer.sampleClasses",
       "../sample-apps/target/classes")).toAbsolutePath().normalize();
 
+  /**
+   * Runs a main class of the scenarios' own, with the agent (given options) and a recording file
+   * for it as its only argument.
+   */
+  public static ScenarioRun ofMain(Jdks.Jdk jdk, String mainClass, String agentOptions)
+      throws IOException, InterruptedException {
+    Files.createDirectories(ChildJvm.WORK);
+    String name = mainClass.substring(mainClass.lastIndexOf('.') + 1);
+    Path jfr = Files.createTempFile(ChildJvm.WORK, name + "-", ".jfr");
+    ChildJvm.Result r = ChildJvm.run(jdk, List.of(ChildJvm.javaagent(agentOptions)), mainClass,
+        List.of(jfr.toString()), 90);
+    Files.deleteIfExists(jfr);
+    ScenarioRun run = new ScenarioRun(r);
+    if (r.exitCode() != 0 || !r.stdout().contains("DONE")) {
+      throw new AssertionError(name + " on " + jdk + " failed:\n" + r.describe());
+    }
+    return run;
+  }
+
   /** Runs {@code scenario} with the agent (given options) or, with {@code agentOptions == null}, without. */
   public static ScenarioRun of(Jdks.Jdk jdk, String scenario, String agentOptions, List<String> extraJvmArgs)
       throws IOException, InterruptedException {
