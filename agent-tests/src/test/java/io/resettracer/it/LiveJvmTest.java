@@ -94,12 +94,12 @@ class LiveJvmTest {
       String early = target.ask("reset-early", "RESET early ").split(" ")[2];
       String earlyLine = target.awaitErr(errMark, l -> l.startsWith("[reset-tracer] reset on"), 5_000);
       assertTrue(earlyLine.contains("127.0.0.1:" + early + " -> "), earlyLine);
-      assertTrue(earlyLine.contains("age ≥ ") && earlyLine.contains(", seen since attach"), earlyLine);
+      assertTrue(earlyLine.contains("age ≥ ") && earlyLine.contains(", open before the agent saw it"), earlyLine);
       errMark = target.errSize();
       String fresh = target.ask("reset-new", "RESET new ").split(" ")[2];
       String freshLine = target.awaitErr(errMark, l -> l.startsWith("[reset-tracer] reset on"), 5_000);
       assertTrue(freshLine.contains("on client socket read 127.0.0.1:" + fresh + " -> "), freshLine);
-      assertFalse(freshLine.contains("seen since attach"), freshLine);
+      assertFalse(freshLine.contains("open before the agent saw it"), freshLine);
 
       status = cli(jdk, "status", pid);
       assertEquals(0, status.exitCode(), status.describe());

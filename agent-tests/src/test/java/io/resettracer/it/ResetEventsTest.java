@@ -214,6 +214,9 @@ class ResetEventsTest {
     assertEquals(0, with.swallowed);
     assertTrue(with.appExceptions.isEmpty(), with.describe());
     assertEquals(List.of(), with.events, "clean traffic and clean closes are not resets");
+    // Every socket, channel and asynchronous channel of the scenario is closed: their states went
+    // with the close, not at some later collection.
+    assertEquals(0, with.tracked, "closed connections are no longer tracked:\n" + with.describe());
   }
 
   /** Same exception class, message, cause and stack frames, with and without the agent. */

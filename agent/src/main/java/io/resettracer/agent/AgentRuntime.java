@@ -112,10 +112,21 @@ public final class AgentRuntime {
       ResetTracerHooks.swallow(t);
       log.warn("could not prepare the instrumentation", t);
     }
-    if (!stopped) {
+    // A socket class whose loading began just before the weaver was ready may not be listed as
+    // loaded yet on the first pass: look again, briefly, until every deferred class is woven.
+    for (int pass = 0; pass < 100 && !stopped; pass++) {
       retransformLoadedTargets();
-      log.debug("instrumentation ready: {}", transformer.woven());
+      if (transformer.nothingDeferred()) {
+        break;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
     }
+    log.debug("instrumentation ready: {}", transformer.woven());
     if (jfr && !stopped) {
       try {
         ResetReporter.registerEvents();
@@ -146,6 +157,7 @@ public final class AgentRuntime {
         try {
           inst.retransformClasses(c);
         } catch (Throwable t) {
+          transformer.giveUp(c.getName());
           ResetTracerHooks.swallow(t);
           log.warn("could not instrument {}; it is not traced", c.getName(), t);
         }

@@ -34,7 +34,7 @@ final class ResetEventLine {
         remote == null || remote.isEmpty() ? "unknown peer" : remote + ":" + e.getInt("remotePort"),
         e.getBoolean("ageKnown")
             ? Durations.format(age)
-            : "≥ " + Durations.format(age) + ", seen since attach",
+            : "≥ " + Durations.format(age) + ", open before the agent saw it",
         Durations.format(nanos(e.getDuration("idleTime"))),
         e.getString("exceptionClass"),
         e.getString("exceptionMessage"),

@@ -61,7 +61,7 @@ final class ResetLogger {
         f.peer(),
         f.ageKnown()
             ? Durations.format(f.connectionAgeNanos())
-            : "≥ " + Durations.format(f.connectionAgeNanos()) + ", seen since attach",
+            : "≥ " + Durations.format(f.connectionAgeNanos()) + ", open before the agent saw it",
         Durations.format(f.idleNanos()),
         Sizes.format(f.bytesRead()),
         Sizes.format(f.bytesWritten()),

@@ -26,6 +26,8 @@ public final class SocketClassTransformer implements ClassFileTransformer {
   private static final Logger log = AgentLog.get(SocketClassTransformer.class);
 
   private final Set<String> woven = ConcurrentHashMap.newKeySet();
+  /** Targets that loaded unwoven because the weaver was not ready: the retransformation's list. */
+  private final Set<String> deferred = ConcurrentHashMap.newKeySet();
   private final CountDownLatch ready = new CountDownLatch(1);
   private final long startupWaitNanos;
   private volatile Weaver weaver;
@@ -55,12 +57,14 @@ public final class SocketClassTransformer implements ClassFileTransformer {
             : InstrumentedTypes.isLibraryTarget(internalName))) {
       return null;
     }
+    String className = internalName.replace('/', '.');
     if (Thread.currentThread() == warmingUp || !awaitReady()) {
       // Byte Buddy itself touched a socket class while loading, or the host's first socket came
       // sooner than the weaver could be ready: the class is retransformed once it is.
+      deferred.add(className);
       return null;
     }
-    String className = internalName.replace('/', '.');
+    deferred.remove(className); // woven now, or tried and logged: not deferred any longer
     try {
       byte[] result = weaver().weave(className, classFile, classBeingRedefined, loader);
       if (result != null) {
@@ -109,6 +113,20 @@ public final class SocketClassTransformer implements ClassFileTransformer {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * True when every class that loaded unwoven has been through the weaver since. A class whose
+   * loading began just before the weaver became ready may not be listed among the loaded classes
+   * yet when they are first retransformed; the caller looks again until this holds.
+   */
+  public boolean nothingDeferred() {
+    return deferred.isEmpty();
+  }
+
+  /** {@code className} could not even be retransformed (logged once): stop waiting for it. */
+  public void giveUp(String className) {
+    deferred.remove(className);
   }
 
   /** Binary names of the classes instrumented so far. */

@@ -30,7 +30,7 @@ class ResetLoggerTest {
         FailureKind.BROKEN_PIPE, "java.net.SocketException", "Broken pipe", false,
         12_000_000_000L, 1_000_000L, 0, 0, 0, 0, 0);
     assertEquals(
-        "broken-pipe on unknown socket write ? -> unknown peer: age ≥ 12.0 s, seen since attach,"
+        "broken-pipe on unknown socket write ? -> unknown peer: age ≥ 12.0 s, open before the agent saw it,"
             + " idle 1 ms, read 0 B,"
             + " written 0 B, 0 exchanges; java.net.SocketException: Broken pipe; verdict UNKNOWN"
             + " (0 %): e",

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * against it, and CPU time per socket call is printed beside throughput.
  *
  * <pre>java -jar benchmark/target/reset-tracer-benchmark.jar [--rounds 5] [--seconds 3]
- *     [--warmup 2] [--jdk JAVA_HOME] [--agent reset-tracer.jar] [--pin CPUS] [--only WORKLOAD]</pre>
+ *     [--warmup 5] [--jdk JAVA_HOME] [--agent reset-tracer.jar] [--pin CPUS] [--only WORKLOAD]</pre>
  */
 public final class BenchmarkMain {
 
@@ -32,7 +32,11 @@ public final class BenchmarkMain {
 
   private int rounds = 5;
   private long measureMs = 3000;
-  private long warmupMs = 2000;
+  // Long enough for the steady state: the agent instruments the socket classes a few hundred
+  // milliseconds after start, once its weaver is warm, and the JIT then recompiles what it had
+  // compiled before; pinned to one CPU, that takes a few seconds (measured: a 2 s warm-up still
+  // showed up to 10 % of it in churn, a 6 s one none).
+  private long warmupMs = 5000;
   private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
   private Path agent = Path.of("agent/target/reset-tracer.jar");
   private String pin = "1";

@@ -17,7 +17,7 @@ import jdk.jfr.consumer.RecordingFile;
  * recording here, with the child's own JDK, keeps the parent free of JFR file-version concerns.
  *
  * <p>Output lines: {@code FACT key=value}, {@code APP-EXCEPTION ...}, {@code EVENT k=v<TAB>k=v...},
- * {@code SWALLOWED n}, {@code SKIP reason}, {@code DONE}.
+ * {@code TRACKED n}, {@code SWALLOWED n}, {@code SKIP reason}, {@code DONE}.
  */
 public final class ScenarioMain {
 
@@ -31,6 +31,7 @@ public final class ScenarioMain {
       recording.enable(EVENT).withStackTrace();
       recording.start();
       Scenarios.run(scenario);
+      out.println("TRACKED " + tracked());
       recording.stop();
       recording.dump(jfrFile);
     }
@@ -61,6 +62,19 @@ public final class ScenarioMain {
     }
     j.add("stack=" + stack);
     return j.toString();
+  }
+
+  /** Connections the agent holds state for now; -1 when the agent is not loaded. */
+  static long tracked() {
+    try {
+      Class<?> hooks = Class.forName("io.resettracer.bootstrap.ResetTracerHooks", false, null);
+      Object tracker = hooks.getMethod("installed").invoke(null);
+      return tracker == null
+          ? -1
+          : ((Number) tracker.getClass().getMethod("trackedConnections").invoke(tracker)).longValue();
+    } catch (ReflectiveOperationException e) {
+      return -1;
+    }
   }
 
   /** What the agent's hooks swallowed; -1 when the agent is not loaded. */

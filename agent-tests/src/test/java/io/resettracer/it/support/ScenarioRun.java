@@ -21,6 +21,8 @@ public final class ScenarioRun {
   /** The verdict a sample app says it reproduces. */
   public String expected;
   public long swallowed = -1;
+  /** Connections the agent still tracked when the scenario had finished; -1 if not reported. */
+  public long tracked = -1;
   public String skipped;
 
   private ScenarioRun(ChildJvm.Result result) {
@@ -38,6 +40,8 @@ public final class ScenarioRun {
         incidents.add(fields(line.substring(9)));
       } else if (line.startsWith("EXPECT ") && expected == null) {
         expected = line.substring(7).trim();
+      } else if (line.startsWith("TRACKED ")) {
+        tracked = Long.parseLong(line.substring(8).trim());
       } else if (line.startsWith("SWALLOWED ")) {
         swallowed = Long.parseLong(line.substring(10).trim());
       } else if (line.startsWith("SKIP ")) {
