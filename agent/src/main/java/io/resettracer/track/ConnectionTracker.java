@@ -84,8 +84,32 @@ public final class ConnectionTracker implements HookDispatcher {
     }
   }
 
+  // read() and written() are kept small, with every rare case out of line, so that the JIT inlines
+  // them into the JDK's socket methods, which are large already: measured on JDK 25, the larger
+  // versions were left out of line ("too big") in some compilations.
+
   @Override
   public void read(Object connection, int transport, long result, Throwable failure) {
+    ConnectionState s;
+    if (failure != null || (s = table.get(connection)) == null || result <= 0) {
+      readRarely(connection, transport, result, failure);
+    } else if (s.tcp) {
+      s.onRead(result, clock.nanos());
+    }
+  }
+
+  @Override
+  public void written(Object connection, int transport, long result, Throwable failure) {
+    ConnectionState s;
+    if (failure != null || (s = table.get(connection)) == null) {
+      writtenRarely(connection, transport, result, failure);
+    } else if (s.tcp && result > 0) {
+      s.onWrite(result, clock.nanos());
+    }
+  }
+
+  /** A failed read, a connection seen for the first time, end of stream or an empty read. */
+  private void readRarely(Object connection, int transport, long result, Throwable failure) {
     FailureKind kind = failure == null ? null : FailureKind.of(failure);
     if (failure != null && kind == null) {
       return; // "Socket closed", a timeout: not a reset, and nothing to count
@@ -97,19 +121,17 @@ public final class ConnectionTracker implements HookDispatcher {
     if (!s.tcp) {
       return;
     }
-    if (failure == null) {
-      if (result > 0) {
-        s.onRead(result, clock.nanos());
-      } else if (result == -1) {
-        endOfStream(s, connection);
-      }
-    } else {
+    if (failure != null) {
       failed(s, connection, Operation.READ, failure, kind, System.nanoTime());
+    } else if (result > 0) {
+      s.onRead(result, clock.nanos());
+    } else if (result == -1) {
+      endOfStream(s, connection);
     }
   }
 
-  @Override
-  public void written(Object connection, int transport, long result, Throwable failure) {
+  /** A failed write, or a connection seen for the first time. */
+  private void writtenRarely(Object connection, int transport, long result, Throwable failure) {
     FailureKind kind = failure == null ? null : FailureKind.of(failure);
     if (failure != null && kind == null) {
       return;
@@ -121,12 +143,10 @@ public final class ConnectionTracker implements HookDispatcher {
     if (!s.tcp) {
       return;
     }
-    if (failure == null) {
-      if (result > 0) {
-        s.onWrite(result, clock.nanos());
-      }
-    } else {
+    if (failure != null) {
       failed(s, connection, Operation.WRITE, failure, kind, System.nanoTime());
+    } else if (result > 0) {
+      s.onWrite(result, clock.nanos());
     }
   }
 
