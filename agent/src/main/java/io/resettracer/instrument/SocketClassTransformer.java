@@ -96,7 +96,7 @@ public final class SocketClassTransformer implements ClassFileTransformer {
     }
   }
 
-  public boolean isReady() {
+  private boolean isReady() {
     return ready.getCount() == 0;
   }
 

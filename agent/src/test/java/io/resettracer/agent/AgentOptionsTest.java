@@ -19,13 +19,15 @@ class AgentOptionsTest {
     assertTrue(o.jfr);
     assertEquals(20, o.logLimit);
     assertEquals(TimeUnit.SECONDS.toNanos(10), o.logWindowNanos);
+    assertEquals(0, o.startupWaitNanos, "by default the host's first socket never waits for the agent");
     assertTrue(o.warnings().isEmpty());
   }
 
   @Test
   void readsEveryKey() {
     AgentOptions o = AgentOptions.parse(
-        "log=debug, logLimit=5,logWindow=500ms,jfr=false,eventLimit=7,eventWindow=2m,maxConnections=9");
+        "log=debug, logLimit=5,logWindow=500ms,jfr=false,eventLimit=7,eventWindow=2m,maxConnections=9,"
+            + "startupWait=3s");
     assertEquals(Level.DEBUG, o.logLevel);
     assertEquals(5, o.logLimit);
     assertEquals(TimeUnit.MILLISECONDS.toNanos(500), o.logWindowNanos);
@@ -33,6 +35,7 @@ class AgentOptionsTest {
     assertEquals(7, o.eventLimit);
     assertEquals(TimeUnit.MINUTES.toNanos(2), o.eventWindowNanos);
     assertEquals(9, o.maxConnections);
+    assertEquals(TimeUnit.SECONDS.toNanos(3), o.startupWaitNanos);
     assertTrue(o.warnings().isEmpty(), o.warnings().toString());
   }
 
