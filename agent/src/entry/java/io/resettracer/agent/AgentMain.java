@@ -11,8 +11,6 @@ import java.lang.reflect.InvocationTargetException;
  */
 public final class AgentMain {
 
-  static final int MINIMUM_JDK = 17;
-
   private AgentMain() {}
 
   public static void premain(String args, Instrumentation inst) {
@@ -60,23 +58,13 @@ public final class AgentMain {
   }
 
   private static boolean supported() {
-    return feature() >= MINIMUM_JDK;
+    String spec = System.getProperty("java.specification.version");
+    return JavaVersion.feature(spec) >= JavaVersion.MINIMUM;
   }
 
   private static String tooOld() {
-    return "reset-tracer needs JDK " + MINIMUM_JDK + " or later; this is Java "
+    return "reset-tracer needs JDK " + JavaVersion.MINIMUM + " or later; this is Java "
         + System.getProperty("java.specification.version") + " ("
         + System.getProperty("java.home") + "): run it with a newer JDK";
-  }
-
-  private static int feature() {
-    String spec = System.getProperty("java.specification.version", "0");
-    try {
-      return spec.startsWith("1.")
-          ? Integer.parseInt(spec.substring(2))
-          : Integer.parseInt(spec.split("\\.")[0]);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 }

@@ -5,6 +5,7 @@ import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
+import io.resettracer.agent.JavaVersion;
 import io.resettracer.bootstrap.AgentPresence;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +23,6 @@ import java.util.stream.Stream;
  */
 final class TargetJvm implements AutoCloseable {
 
-  static final int MINIMUM_JDK = 17;
   private static final int SIGQUIT = 3;
 
   final long pid;
@@ -169,31 +169,18 @@ final class TargetJvm implements AutoCloseable {
   }
 
   static int requireSupported(long pid, String spec) throws CliFailure {
-    int feature = feature(spec);
-    if (feature < MINIMUM_JDK) {
+    int feature = JavaVersion.feature(spec);
+    if (feature < JavaVersion.MINIMUM) {
       throw CliFailure.failed(
           "pid "
               + pid
               + " runs Java "
               + spec
               + "; reset-tracer needs JDK "
-              + MINIMUM_JDK
+              + JavaVersion.MINIMUM
               + " or later in the target: load it with -javaagent after an upgrade");
     }
     return feature;
-  }
-
-  static int feature(String spec) {
-    if (spec == null) {
-      return 0;
-    }
-    try {
-      return spec.startsWith("1.")
-          ? Integer.parseInt(spec.substring(2))
-          : Integer.parseInt(spec.split("\\.")[0]);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 
   String systemProperty(String key) throws CliFailure {
