@@ -72,6 +72,13 @@ final class ResetTracerControl implements ResetTracerMXBean {
   }
 
   @Override
+  public Map<String, Long> getIncidentsPerVerdict() {
+    Map<String, Long> counts = new TreeMap<>();
+    runtime.reporter().incidentsPerVerdict().forEach((v, n) -> counts.put(v.name(), n));
+    return counts;
+  }
+
+  @Override
   public long getSwallowedErrors() {
     return ResetTracerHooks.swallowedCount();
   }

@@ -24,6 +24,9 @@ public interface ResetTracerMXBean {
   /** Resets seen since the agent started, per verdict. */
   Map<String, Long> getResetsPerVerdict();
 
+  /** Incidents (bursts of resets judged as a whole) committed since the agent started, per verdict. */
+  Map<String, Long> getIncidentsPerVerdict();
+
   /** Errors the agent caught and contained since it was first loaded into this JVM. */
   long getSwallowedErrors();
 

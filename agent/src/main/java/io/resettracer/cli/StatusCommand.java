@@ -19,8 +19,6 @@ final class StatusCommand {
       }
       try (Management management = target.management()) {
         ResetTracerMXBean agent = ActiveAgent.find(target, management);
-        Map<String, Long> verdicts = agent.getResetsPerVerdict();
-        long resets = verdicts.values().stream().mapToLong(Long::longValue).sum();
         out.println(
             "pid "
                 + pid
@@ -33,12 +31,8 @@ final class StatusCommand {
             "  options:             "
                 + (agent.getOptions().isBlank() ? "(defaults)" : agent.getOptions()));
         out.println("  connections tracked: " + agent.getTrackedConnections());
-        String perVerdict =
-            verdicts.entrySet().stream()
-                .map(e -> e.getKey() + " " + e.getValue())
-                .collect(Collectors.joining(", "));
-        out.println(
-            "  resets seen:         " + resets + (resets == 0 ? "" : " (" + perVerdict + ")"));
+        out.println("  resets seen:         " + countAndVerdicts(agent.getResetsPerVerdict()));
+        out.println("  incidents:           " + incidents(agent));
         long swallowed = agent.getSwallowedErrors();
         out.println(
             "  errors swallowed:    "
@@ -47,5 +41,24 @@ final class StatusCommand {
         return 0;
       }
     }
+  }
+
+  /** An agent of an earlier version, loaded before this jar, may not report incidents. */
+  private static String incidents(ResetTracerMXBean agent) {
+    try {
+      return countAndVerdicts(agent.getIncidentsPerVerdict());
+    } catch (RuntimeException notReported) {
+      return "(not reported by the agent in this JVM, an earlier version)";
+    }
+  }
+
+  /** "3 (IDLE_TIMEOUT 2, UNKNOWN 1)", or "0". */
+  private static String countAndVerdicts(Map<String, Long> perVerdict) {
+    long total = perVerdict.values().stream().mapToLong(Long::longValue).sum();
+    return total == 0
+        ? "0"
+        : total + " (" + perVerdict.entrySet().stream()
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", ")) + ")";
   }
 }
