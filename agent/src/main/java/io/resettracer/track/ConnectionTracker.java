@@ -92,7 +92,7 @@ public final class ConnectionTracker implements HookDispatcher {
   public void read(Object connection, int transport, long result, Throwable failure) {
     ConnectionState s;
     if (failure != null || (s = table.get(connection)) == null || result <= 0) {
-      readRarely(connection, transport, result, failure);
+      offHotPath(Operation.READ, connection, transport, result, failure);
     } else if (s.tcp) {
       s.onRead(result, clock.nanos());
     }
@@ -102,14 +102,18 @@ public final class ConnectionTracker implements HookDispatcher {
   public void written(Object connection, int transport, long result, Throwable failure) {
     ConnectionState s;
     if (failure != null || (s = table.get(connection)) == null) {
-      writtenRarely(connection, transport, result, failure);
+      offHotPath(Operation.WRITE, connection, transport, result, failure);
     } else if (s.tcp && result > 0) {
       s.onWrite(result, clock.nanos());
     }
   }
 
-  /** A failed read, a connection seen for the first time, end of stream or an empty read. */
-  private void readRarely(Object connection, int transport, long result, Throwable failure) {
+  /**
+   * Everything but a successful read or write on a tracked connection: a failure, a connection seen
+   * for the first time, end of stream, an empty read.
+   */
+  private void offHotPath(
+      Operation op, Object connection, int transport, long result, Throwable failure) {
     FailureKind kind = failure == null ? null : FailureKind.of(failure);
     if (failure != null && kind == null) {
       return; // "Socket closed", a timeout: not a reset, and nothing to count
@@ -122,31 +126,15 @@ public final class ConnectionTracker implements HookDispatcher {
       return;
     }
     if (failure != null) {
-      failed(s, connection, Operation.READ, failure, kind, System.nanoTime());
+      failed(s, connection, op, failure, kind, System.nanoTime());
     } else if (result > 0) {
-      s.onRead(result, clock.nanos());
-    } else if (result == -1) {
+      if (op == Operation.READ) {
+        s.onRead(result, clock.nanos());
+      } else {
+        s.onWrite(result, clock.nanos());
+      }
+    } else if (result == -1 && op == Operation.READ) {
       endOfStream(s, connection);
-    }
-  }
-
-  /** A failed write, or a connection seen for the first time. */
-  private void writtenRarely(Object connection, int transport, long result, Throwable failure) {
-    FailureKind kind = failure == null ? null : FailureKind.of(failure);
-    if (failure != null && kind == null) {
-      return;
-    }
-    ConnectionState s = table.get(connection);
-    if (s == null && (s = firstSeen(connection, transport)) == null) {
-      return;
-    }
-    if (!s.tcp) {
-      return;
-    }
-    if (failure != null) {
-      failed(s, connection, Operation.WRITE, failure, kind, System.nanoTime());
-    } else if (result > 0) {
-      s.onWrite(result, clock.nanos());
     }
   }
 

@@ -5,8 +5,6 @@ import java.net.Socket;
 import java.nio.file.Path;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordingFile;
 
 /**
  * A JVM whose very first act is to open a connection, as a service that fills its pool at once.
@@ -41,14 +39,8 @@ public final class EarlyConnectionMain {
         recording.stop();
         recording.dump(jfr);
       }
-      for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
-        if (e.getEventType().getName().equals(ScenarioMain.EVENT)) {
-          System.out.println("EVENT " + ScenarioMain.describe(e));
-        }
-      }
+      ScenarioMain.printEventsAndEnd(jfr);
     }
-    System.out.println("SWALLOWED " + ScenarioMain.swallowed());
-    System.out.println("DONE");
   }
 
   private static boolean agentReady() {

@@ -35,6 +35,12 @@ public final class ScenarioMain {
       recording.stop();
       recording.dump(jfrFile);
     }
+    printEventsAndEnd(jfrFile);
+  }
+
+  /** Prints the recording's reset-tracer events, then what the agent swallowed, then DONE. */
+  static void printEventsAndEnd(Path jfrFile) throws java.io.IOException {
+    PrintStream out = System.out;
     for (RecordedEvent e : RecordingFile.readAllEvents(jfrFile)) {
       if (e.getEventType().getName().equals(EVENT)) {
         out.println("EVENT " + describe(e));
