@@ -51,7 +51,7 @@ final class ResetLogger {
     String local = f.localAddress().isEmpty() ? "?" : f.localAddress() + ":" + f.localPort();
     return String.format(
         Locale.ROOT,
-        "%s on %s %s %s%s%s: age %s, idle %s, read %s, written %s, %d exchanges; %s: %s; verdict %s"
+        "%s on %s %s %s%s%s: age %s, idle %s, read %s, written %s, %d exchanges; %s%s; verdict %s"
             + " (%.0f %%): %s%s",
         f.kind().label(),
         f.role().label(),
@@ -66,7 +66,8 @@ final class ResetLogger {
         Sizes.format(f.bytesRead()),
         Sizes.format(f.bytesWritten()),
         f.exchanges(),
-        f.exceptionClass(),
+        // A premature close has no exception: the message alone says what happened.
+        f.exceptionClass().isEmpty() ? "" : f.exceptionClass() + ": ",
         Text.bounded(f.exceptionMessage()),
         c.verdict(),
         c.confidence() * 100,

@@ -144,14 +144,17 @@ public final class ConnectionTracker implements HookDispatcher {
   }
 
   /**
-   * End of stream is normally a clean close. Right after a request on a connection that already
-   * carried exchanges, it is the peer having closed a connection the application reused: reported
-   * like a reset, once, as a premature close.
+   * End of stream is normally a clean close. Right after a request on a client connection that
+   * already carried exchanges, it is the peer having closed a connection the application reused:
+   * reported like a reset, once, as a premature close. Only a client's: a server reads end of stream
+   * right after its reply whenever a keep-alive client leaves, and a connection first seen mid-life
+   * could be either end.
    */
   private void endOfStream(ConnectionState s, Object connection) {
     boolean wasEof = s.eofSeen;
     s.eofSeen = true;
     if (!wasEof
+        && s.role == Role.CLIENT
         && !s.failedBefore()
         && s.lastOpWasWrite()
         && s.writtenSinceRead > 0

@@ -36,4 +36,16 @@ class ResetLoggerTest {
             + " (0 %): e",
         ResetLogger.line(f, Classification.unknown("e", "")));
   }
+
+  @Test
+  void aPrematureCloseHasNoExceptionToName() {
+    ResetFacts f = new ResetFacts("192.0.2.10", 80, "10.0.0.5", 51234, Role.CLIENT, Transport.SOCKET,
+        Operation.READ, FailureKind.PREMATURE_EOF, "", "read returned end of stream", true,
+        5_000_000_000L, 4_000_000_000L, 10, 120, 20, 2, 0);
+    assertEquals(
+        "premature-eof on client socket read 10.0.0.5:51234 -> 192.0.2.10:80: age 5.0 s, idle 4.0 s,"
+            + " read 10 B, written 120 B, 2 exchanges; read returned end of stream; verdict UNKNOWN"
+            + " (0 %): e",
+        ResetLogger.line(f, Classification.unknown("e", "")));
+  }
 }

@@ -63,6 +63,27 @@ class ConnectionTrackerTest {
   }
 
   @Test
+  void endOfStreamAfterAServersReplyIsHowKeepAliveConnectionsEnd() {
+    tracker.opened(connection, ResetTracerHooks.NIO, true, connection);
+    for (int i = 0; i < 3; i++) {
+      tracker.read(connection, ResetTracerHooks.NIO, 20, null); // request
+      tracker.written(connection, ResetTracerHooks.NIO, 10, null); // reply
+    }
+    tracker.read(connection, ResetTracerHooks.NIO, -1, null); // the client leaves
+    assertTrue(resets.isEmpty(), "a server's client closing after its reply is no premature close");
+  }
+
+  @Test
+  void endOfStreamIsNotJudgedOnAConnectionWhoseRoleIsUnknown() {
+    // First seen mid-life (no open hook): it may be either end of a keep-alive connection.
+    exchange();
+    exchange();
+    tracker.written(connection, ResetTracerHooks.NIO, 20, null);
+    tracker.read(connection, ResetTracerHooks.NIO, -1, null);
+    assertTrue(resets.isEmpty());
+  }
+
+  @Test
   void theFirstResetIsReportedAndLaterOnesAreEchoes() {
     tracker.opened(connection, ResetTracerHooks.NIO, false, connection);
     exchange();

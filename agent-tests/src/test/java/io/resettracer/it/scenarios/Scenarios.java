@@ -377,6 +377,17 @@ final class Scenarios {
           }
         }
       }
+      // A keep-alive server whose client leaves after its last reply: the server reads end of stream
+      // right after a write, which is how every keep-alive connection ends, not a premature close.
+      try (Socket client = new Socket(LOOPBACK, server.getLocalPort()); Socket peer = server.accept()) {
+        for (int i = 0; i < 3; i++) {
+          exchange(client.getOutputStream(), client.getInputStream(), peer);
+        }
+        client.close();
+        if (peer.getInputStream().read() != -1) {
+          throw new IllegalStateException("expected EOF");
+        }
+      }
       try (SocketChannel client = SocketChannel.open(new InetSocketAddress(LOOPBACK, server.getLocalPort()));
           Socket peer = server.accept()) {
         client.write(ByteBuffer.allocate(1 << 20));
