@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ConnectionTracker implements HookDispatcher {
 
+  /** How soon after a request its connection's end of stream counts as a premature close. */
+  static final long STALE_CLOSE_WINDOW_NANOS = 500_000_000L;
+
   private final ConnectionTable table;
   /** The coarse time, published by {@link #clock}. */
   private volatile long nowNanos;
@@ -151,18 +154,25 @@ public final class ConnectionTracker implements HookDispatcher {
    * already carried exchanges, it is the peer having closed a connection the application reused:
    * reported like a reset, once, as a premature close. Only a client's: a server reads end of stream
    * right after its reply whenever a keep-alive client leaves, and a connection first seen mid-life
-   * could be either end.
+   * could be either end. Only right after the request: a stale connection's end of stream is already
+   * waiting when the request is written, or arrives one round trip later. Later than that, the
+   * "request" may be a write recorded after its own response: a client that writes on one thread
+   * and reads on another (the JDK's HttpClient) can have the reply read before the writing thread
+   * leaves {@code write}, and the keep-alive close that ends the connection a second later would
+   * otherwise look like a request left unanswered.
    */
   private void endOfStream(ConnectionState s, Object connection) {
     boolean wasEof = s.eofSeen;
     s.eofSeen = true;
+    long now = System.nanoTime();
     if (!wasEof
         && s.role == Role.CLIENT
         && !s.failedBefore()
         && s.lastOpWasWrite()
         && s.writtenSinceRead > 0
-        && s.exchanges > 0) {
-      failed(s, connection, Operation.READ, null, FailureKind.PREMATURE_EOF, System.nanoTime());
+        && s.exchanges > 0
+        && now - s.lastIoNanos <= STALE_CLOSE_WINDOW_NANOS) {
+      failed(s, connection, Operation.READ, null, FailureKind.PREMATURE_EOF, now);
     }
   }
 

@@ -47,6 +47,18 @@ class ConnectionTrackerTest {
   }
 
   @Test
+  void endOfStreamLongAfterTheLastWriteIsNoPrematureClose() throws InterruptedException {
+    // The shape a client that reads on one thread and writes on another can leave: the reply was
+    // read before the request's write was recorded, and the keep-alive close comes much later.
+    tracker.opened(connection, ResetTracerHooks.NIO, false, connection);
+    exchange();
+    tracker.written(connection, ResetTracerHooks.NIO, 20, null);
+    Thread.sleep(ConnectionTracker.STALE_CLOSE_WINDOW_NANOS / 1_000_000 + 200);
+    tracker.read(connection, ResetTracerHooks.NIO, -1, null);
+    assertTrue(resets.isEmpty());
+  }
+
+  @Test
   void endOfStreamAfterAResponseIsAcleanClose() {
     tracker.opened(connection, ResetTracerHooks.NIO, false, connection);
     exchange();
