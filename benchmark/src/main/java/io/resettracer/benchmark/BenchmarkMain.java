@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>java -jar benchmark/target/reset-tracer-benchmark.jar [--rounds 5] [--seconds 3]
  *     [--warmup 5] [--jdk JAVA_HOME] [--agent reset-tracer.jar] [--pin CPUS] [--only WORKLOAD]</pre>
+ *
+ * <p>WORKLOAD is one of the throughput workloads, {@code onoff} (the agent's hooks switched on and
+ * off in one JVM), {@code startup} or {@code memory}.
  */
 public final class BenchmarkMain {
 
@@ -37,10 +40,18 @@ public final class BenchmarkMain {
   // compiled before; pinned to one CPU, that takes a few seconds (measured: a 2 s warm-up still
   // showed up to 10 % of it in churn, a 6 s one none).
   private long warmupMs = 5000;
+  /**
+   * The JDK's HttpClient and HttpServer are still being compiled after 5 s pinned to one CPU (the
+   * C2 thread took a quarter of the samples of a 15 s run), and the agent's retransformed socket
+   * classes add to that queue: measured after 5 s the agent looked 12–20 % slower, after 20 s the
+   * two were within 2 % of each other.
+   */
+  private static final long HTTP_WARMUP_MS = 20_000;
   private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
   private Path agent = Path.of("agent/target/reset-tracer.jar");
   private String pin = "1";
   private String only;
+  private static final long ON_OFF_MEASURE_MS = 20_000;
 
   public static void main(String[] args) throws Exception {
     BenchmarkMain b = new BenchmarkMain();
@@ -83,6 +94,9 @@ public final class BenchmarkMain {
         throughput(w);
       }
     }
+    if (only == null || only.equals("onoff")) {
+      onOff();
+    }
     if (only == null || only.equals("startup")) {
       startup();
     }
@@ -109,6 +123,25 @@ public final class BenchmarkMain {
         bytes(median(without, "allocPerOp")), bytes(median(with, "allocPerOp")));
   }
 
+  /**
+   * The agent's own cost in one JVM, its hooks switched on and off every half second: a finer
+   * measure than two JVMs compared, whose layout and JIT differ from run to run by more than the
+   * agent adds.
+   */
+  private void onOff() throws Exception {
+    System.out.printf("%nThe agent's hooks on and off in one JVM, half-second windows over %.0f s"
+        + " (median of each):%n", ON_OFF_MEASURE_MS / 1000.0);
+    for (String w : List.of("socket-pingpong", "nio-pingpong", "churn")) {
+      Map<String, String> r = child(true, w, ON_OFF_MEASURE_MS, "-D" + Workloads.ON_OFF + "=true");
+      double on = Double.parseDouble(r.get("onCpuNsPerCall"));
+      double off = Double.parseDouble(r.get("offCpuNsPerCall"));
+      System.out.printf(Locale.ROOT, "%-16s CPU/call off %6.0f ns, on %6.0f ns: %+5.0f ns;"
+          + " throughput on/off %.3f (%s windows)%n", w, off, on, on - off,
+          Double.parseDouble(r.get("onOpsPerSec")) / Double.parseDouble(r.get("offOpsPerSec")),
+          r.get("windows"));
+    }
+  }
+
   private void startup() throws Exception {
     List<Map<String, String>> without = new ArrayList<>();
     List<Map<String, String>> with = new ArrayList<>();
@@ -131,6 +164,11 @@ public final class BenchmarkMain {
   }
 
   private Map<String, String> child(boolean withAgent, String workload, String... extra) throws Exception {
+    return child(withAgent, workload, measureMs, null, extra);
+  }
+
+  private Map<String, String> child(boolean withAgent, String workload, long measuredMs,
+      String jvmOption, String... extra) throws Exception {
     List<String> cmd = new ArrayList<>();
     // Start-up is measured unpinned: pinned to one CPU, the agent's background warm-up could not
     // run beside the application as it does on any real machine.
@@ -138,11 +176,15 @@ public final class BenchmarkMain {
       cmd.addAll(List.of("taskset", "-c", pin));
     }
     cmd.addAll(List.of(java.toString(), "-Xms1g", "-Xmx1g", "-XX:+UseParallelGC"));
+    if (jvmOption != null) {
+      cmd.add(jvmOption);
+    }
     if (withAgent) {
       cmd.add("-javaagent:" + agent.toAbsolutePath());
     }
     cmd.addAll(List.of("-cp", classPath(), Workloads.class.getName(), workload,
-        String.valueOf(warmupMs), String.valueOf(measureMs)));
+        String.valueOf(workload.equals("http-keepalive") ? Math.max(warmupMs, HTTP_WARMUP_MS) : warmupMs),
+        String.valueOf(measuredMs)));
     cmd.addAll(Arrays.asList(extra));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     Map<String, String> result = null;

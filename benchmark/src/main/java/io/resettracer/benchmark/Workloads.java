@@ -2,6 +2,7 @@ package io.resettracer.benchmark;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -321,6 +322,10 @@ public final class Workloads {
       ids.add(t.getId());
     }
     long[] idArray = ids.stream().mapToLong(Long::longValue).toArray();
+    if (Boolean.getBoolean(ON_OFF)) {
+      onOff(socketCallsPerOp, measureMs, op, idArray);
+      return;
+    }
     long cpu0 = cpu(idArray);
     long alloc0 = allocated(idArray);
     long start = System.nanoTime();
@@ -338,6 +343,61 @@ public final class Workloads {
         unit.replace(' ', '_'), ops * 1e9 / elapsed,
         socketCallsPerOp == 0 ? Double.NaN : cpu / (double) (ops * socketCallsPerOp),
         socketCallsPerOp == 0 ? Double.NaN : alloc / (double) ops, ops * socketCallsPerOp);
+  }
+
+  /** With the agent: run the measured period as half-second windows, its hooks on and off in turn. */
+  static final String ON_OFF = "benchmark.onOff";
+
+  /**
+   * The agent's own cost, without the noise of comparing two JVMs: JIT state and memory layout are
+   * the same in both kinds of window. Off is the agent's own off switch (the hooks' dispatcher
+   * uninstalled, as after a detach): the advice still runs and returns at once. Prints the median
+   * CPU per socket call and throughput of each kind.
+   */
+  private static void onOff(int socketCallsPerOp, long measureMs, Runnable op, long[] ids) {
+    Method install;
+    Object dispatcher;
+    try {
+      Class<?> hooks = Class.forName("io.resettracer.bootstrap.ResetTracerHooks", true, null);
+      Class<?> type = Class.forName("io.resettracer.bootstrap.HookDispatcher", true, null);
+      install = hooks.getMethod("install", type);
+      dispatcher = hooks.getMethod("installed").invoke(null);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("the on/off mode needs the agent: " + e);
+    }
+    if (dispatcher == null) {
+      throw new IllegalStateException("the agent's hooks are not installed");
+    }
+    List<double[]> on = new ArrayList<>();
+    List<double[]> off = new ArrayList<>();
+    long end = System.nanoTime() + measureMs * 1_000_000;
+    try {
+      for (int w = 0; System.nanoTime() < end; w++) {
+        boolean tracking = w % 2 == 0;
+        install.invoke(null, tracking ? dispatcher : null);
+        long cpu0 = cpu(ids);
+        long start = System.nanoTime();
+        long ops = 0;
+        while (System.nanoTime() - start < 500_000_000L) {
+          op.run();
+          ops++;
+        }
+        long elapsed = System.nanoTime() - start;
+        (tracking ? on : off).add(new double[] {
+          (cpu(ids) - cpu0) / (double) (ops * socketCallsPerOp), ops * 1e9 / elapsed});
+      }
+      install.invoke(null, dispatcher);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+    System.out.printf(java.util.Locale.ROOT,
+        "RESULT windows=%d onCpuNsPerCall=%.1f offCpuNsPerCall=%.1f onOpsPerSec=%.1f offOpsPerSec=%.1f%n",
+        on.size() + off.size(), medianOf(on, 0), medianOf(off, 0), medianOf(on, 1), medianOf(off, 1));
+  }
+
+  private static double medianOf(List<double[]> windows, int column) {
+    double[] v = windows.stream().mapToDouble(w -> w[column]).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static long cpu(long[] ids) {
