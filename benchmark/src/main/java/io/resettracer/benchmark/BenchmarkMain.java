@@ -220,8 +220,7 @@ public final class BenchmarkMain {
   }
 
   private static double median(List<Map<String, String>> runs, String key) {
-    double[] v = runs.stream().mapToDouble(m -> Double.parseDouble(m.get(key))).sorted().toArray();
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return Workloads.median(runs.stream().mapToDouble(m -> Double.parseDouble(m.get(key))).toArray());
   }
 
   /** Half the range of the no-agent runs, relative to their median: the noise floor. */

@@ -2,10 +2,10 @@ package io.resettracer.benchmark;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -396,7 +396,13 @@ public final class Workloads {
   }
 
   private static double medianOf(List<double[]> windows, int column) {
-    double[] v = windows.stream().mapToDouble(w -> w[column]).sorted().toArray();
+    return median(windows.stream().mapToDouble(w -> w[column]).toArray());
+  }
+
+  /** The median of {@code values}, for this class and {@link BenchmarkMain}. */
+  static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
