@@ -96,9 +96,9 @@ public final class ConnectionTracker implements HookDispatcher {
 
   @Override
   public void read(Object connection, int transport, long result, Throwable failure) {
-    ConnectionState s;
+    ConnectionState s = null;
     if (failure != null || (s = table.get(connection)) == null || result <= 0) {
-      offHotPath(Operation.READ, connection, transport, result, failure);
+      offHotPath(Operation.READ, connection, s, transport, result, failure);
     } else if (s.tcp) {
       s.onRead(result, nowNanos);
     }
@@ -106,9 +106,9 @@ public final class ConnectionTracker implements HookDispatcher {
 
   @Override
   public void written(Object connection, int transport, long result, Throwable failure) {
-    ConnectionState s;
+    ConnectionState s = null;
     if (failure != null || (s = table.get(connection)) == null) {
-      offHotPath(Operation.WRITE, connection, transport, result, failure);
+      offHotPath(Operation.WRITE, connection, s, transport, result, failure);
     } else if (s.tcp && result > 0) {
       s.onWrite(result, nowNanos);
     }
@@ -116,15 +116,20 @@ public final class ConnectionTracker implements HookDispatcher {
 
   /**
    * Everything but a successful read or write on a tracked connection: a failure, a connection seen
-   * for the first time, end of stream, an empty read.
+   * for the first time, end of stream, an empty read. {@code s} is the state the hot path already
+   * found, or null: an empty read on a tracked connection (frequent in selector loops) is not
+   * looked up twice.
    */
   private void offHotPath(
-      Operation op, Object connection, int transport, long result, Throwable failure) {
+      Operation op, Object connection, ConnectionState s, int transport, long result,
+      Throwable failure) {
     FailureKind kind = failure == null ? null : FailureKind.of(failure);
     if (failure != null && kind == null) {
       return; // "Socket closed", a timeout: not a reset, and nothing to count
     }
-    ConnectionState s = table.get(connection);
+    if (s == null) {
+      s = table.get(connection);
+    }
     if (s == null && (s = firstSeen(connection, transport)) == null) {
       return;
     }
