@@ -217,6 +217,12 @@ class ResetEventsTest {
     // Every socket, channel and asynchronous channel of the scenario is closed: their states went
     // with the close, not at some later collection.
     assertEquals(0, with.tracked, "closed connections are no longer tracked:\n" + with.describe());
+    // Loaded after the agent started, both classes carry their connections' state themselves: the
+    // I/O path's fast case, which every other scenario then exercises. Ten sockets (both ends of
+    // five connections) and one channel; the asynchronous channel's descriptor is in the table.
+    assertEquals("sun.nio.ch.NioSocketImpl,sun.nio.ch.SocketChannelImpl", with.stateFields,
+        with.describe());
+    assertEquals(11, with.ownState, with.describe());
   }
 
   /** Same exception class, message, cause and stack frames, with and without the agent. */

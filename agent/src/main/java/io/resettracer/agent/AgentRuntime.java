@@ -5,6 +5,7 @@ import io.resettracer.classify.ResetClassifier;
 import io.resettracer.emit.ResetReporter;
 import io.resettracer.instrument.InstrumentedTypes;
 import io.resettracer.instrument.SocketClassTransformer;
+import io.resettracer.instrument.StateFieldInjector;
 import io.resettracer.log.AgentLog;
 import io.resettracer.track.ConnectionTracker;
 import io.resettracer.track.PeerRegistry;
@@ -29,6 +30,8 @@ public final class AgentRuntime {
   private static final int MAX_PEERS = 4096;
 
   private static volatile AgentRuntime current;
+  /** Stateless; one instance, so that detach removes what start-up added. */
+  private static final StateFieldInjector STATE_FIELDS = new StateFieldInjector();
 
   private final AgentOptions options;
   private final ConnectionTracker tracker;
@@ -82,6 +85,8 @@ public final class AgentRuntime {
     ConnectionTracker tracker = new ConnectionTracker(options.maxConnections, peers, reporter);
     SocketClassTransformer transformer = new SocketClassTransformer(options.startupWaitNanos);
     ResetTracerHooks.install(tracker);
+    // First, and unable to retransform: see StateFieldInjector for why both matter.
+    inst.addTransformer(STATE_FIELDS, false);
     inst.addTransformer(transformer, true);
     AgentRuntime runtime =
         new AgentRuntime(options, tracker, reporter, transformer, inst, dynamic);
@@ -182,6 +187,9 @@ public final class AgentRuntime {
     ResetTracerHooks.install(null);
     r.stopped = true;
     r.inst.removeTransformer(r.transformer);
+    // Classes defined with the state field keep it (a class's shape cannot change once loaded);
+    // the advice that reads it goes with the woven methods, and each state with its connection.
+    r.inst.removeTransformer(STATE_FIELDS);
     r.awaitInit();
     int restored = r.restoreOriginalClasses();
     r.stopReporting();

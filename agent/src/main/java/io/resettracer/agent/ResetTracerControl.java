@@ -61,7 +61,7 @@ final class ResetTracerControl implements ResetTracerMXBean {
 
   @Override
   public int getTrackedConnections() {
-    return runtime.tracker().trackedConnections();
+    return (int) Math.min(Integer.MAX_VALUE, runtime.tracker().trackedConnections());
   }
 
   @Override

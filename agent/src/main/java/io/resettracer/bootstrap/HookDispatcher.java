@@ -7,22 +7,24 @@ package io.resettracer.bootstrap;
  *
  * <p>{@code connection} is the object that identifies one TCP connection for its whole life: the
  * {@code NioSocketImpl} of a {@code java.net.Socket}, the {@code SocketChannelImpl} of a channel, or
- * the {@code FileDescriptor} of an asynchronous channel.
+ * the {@code FileDescriptor} of an asynchronous channel. {@code state} is what the connection's
+ * {@link StateField} holds, passed by the advice of the classes that have one (null elsewhere, and
+ * until the agent has put a state there).
  */
 public interface HookDispatcher {
 
   /** A connection was established by a connect (client) or an accept (server). */
-  void opened(Object connection, int transport, boolean server, Object channel);
+  void opened(Object connection, Object state, int transport, boolean server, Object channel);
 
   /** A connect failed; {@code remote} is the address it was aimed at, if known. */
   void connectFailed(Object connection, int transport, Object remote, Throwable failure);
 
   /** A read returned {@code result} bytes (-1 at end of stream), or failed with {@code failure}. */
-  void read(Object connection, int transport, long result, Throwable failure);
+  void read(Object connection, Object state, int transport, long result, Throwable failure);
 
   /** A write moved {@code result} bytes, or failed with {@code failure}. */
-  void written(Object connection, int transport, long result, Throwable failure);
+  void written(Object connection, Object state, int transport, long result, Throwable failure);
 
   /** The application closed the connection: its state can go now rather than at the next GC. */
-  void closed(Object connection);
+  void closed(Object connection, Object state);
 }

@@ -44,11 +44,12 @@ public final class ResetTracerHooks {
     return firstSwallowed;
   }
 
-  public static void opened(Object connection, int transport, boolean server, Object channel) {
+  public static void opened(
+      Object connection, Object state, int transport, boolean server, Object channel) {
     HookDispatcher d = dispatcher;
     if (d != null && connection != null) {
       try {
-        d.opened(connection, transport, server, channel);
+        d.opened(connection, state, transport, server, channel);
       } catch (Throwable t) {
         swallow(t);
       }
@@ -66,33 +67,35 @@ public final class ResetTracerHooks {
     }
   }
 
-  public static void read(Object connection, int transport, long result, Throwable failure) {
+  public static void read(
+      Object connection, Object state, int transport, long result, Throwable failure) {
     HookDispatcher d = dispatcher;
     if (d != null && connection != null) {
       try {
-        d.read(connection, transport, result, failure);
+        d.read(connection, state, transport, result, failure);
       } catch (Throwable t) {
         swallow(t);
       }
     }
   }
 
-  public static void written(Object connection, int transport, long result, Throwable failure) {
+  public static void written(
+      Object connection, Object state, int transport, long result, Throwable failure) {
     HookDispatcher d = dispatcher;
     if (d != null && connection != null) {
       try {
-        d.written(connection, transport, result, failure);
+        d.written(connection, state, transport, result, failure);
       } catch (Throwable t) {
         swallow(t);
       }
     }
   }
 
-  public static void closed(Object connection) {
+  public static void closed(Object connection, Object state) {
     HookDispatcher d = dispatcher;
     if (d != null && connection != null) {
       try {
-        d.closed(connection);
+        d.closed(connection, state);
       } catch (Throwable t) {
         swallow(t);
       }

@@ -45,7 +45,7 @@ final class AsyncSocketChannelInstrumentation {
         @Advice.FieldValue("fd") FileDescriptor fd,
         @Advice.Thrown Throwable failure) {
       if (failure == null) {
-        ResetTracerHooks.opened(fd, ResetTracerHooks.ASYNC, false, self);
+        ResetTracerHooks.opened(fd, null, ResetTracerHooks.ASYNC, false, self);
       }
     }
   }
@@ -53,7 +53,7 @@ final class AsyncSocketChannelInstrumentation {
   static final class CloseAdvice {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.FieldValue("fd") FileDescriptor fd) {
-      ResetTracerHooks.closed(fd);
+      ResetTracerHooks.closed(fd, null);
     }
   }
 
@@ -64,7 +64,7 @@ final class AsyncSocketChannelInstrumentation {
         @Advice.Return Object accepted,
         @Advice.Thrown Throwable failure) {
       if (failure == null && accepted != null) {
-        ResetTracerHooks.opened(fd, ResetTracerHooks.ASYNC, true, accepted);
+        ResetTracerHooks.opened(fd, null, ResetTracerHooks.ASYNC, true, accepted);
       }
     }
   }

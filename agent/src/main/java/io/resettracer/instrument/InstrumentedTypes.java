@@ -39,6 +39,12 @@ public final class InstrumentedTypes {
     }
   }
 
+  /** The JDK classes that get a {@link io.resettracer.bootstrap.StateField} when they load. */
+  static boolean hasStateField(String internalName) {
+    return "sun/nio/ch/NioSocketImpl".equals(internalName)
+        || "sun/nio/ch/SocketChannelImpl".equals(internalName);
+  }
+
   /** {@code internalName} uses slashes, as class-file transformers receive it. */
   static boolean isTarget(String internalName) {
     switch (internalName) {

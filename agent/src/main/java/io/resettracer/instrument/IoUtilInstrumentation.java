@@ -55,7 +55,7 @@ final class IoUtilInstrumentation {
         @Advice.Argument(0) FileDescriptor fd,
         @Advice.Return long n,
         @Advice.Thrown Throwable failure) {
-      ResetTracerHooks.read(fd, ResetTracerHooks.ASYNC, n, failure);
+      ResetTracerHooks.read(fd, null, ResetTracerHooks.ASYNC, n, failure);
     }
   }
 
@@ -65,7 +65,7 @@ final class IoUtilInstrumentation {
         @Advice.Argument(0) FileDescriptor fd,
         @Advice.Return long n,
         @Advice.Thrown Throwable failure) {
-      ResetTracerHooks.written(fd, ResetTracerHooks.ASYNC, n, failure);
+      ResetTracerHooks.written(fd, null, ResetTracerHooks.ASYNC, n, failure);
     }
   }
 }

@@ -69,7 +69,7 @@ final class NettyEpollInstrumentation {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
         @Advice.This Object self, @Advice.Return int n, @Advice.Thrown Throwable failure) {
-      ResetTracerHooks.read(self, ResetTracerHooks.NETTY_EPOLL, n, failure);
+      ResetTracerHooks.read(self, null, ResetTracerHooks.NETTY_EPOLL, n, failure);
     }
   }
 
@@ -77,7 +77,7 @@ final class NettyEpollInstrumentation {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
         @Advice.This Object self, @Advice.Return int n, @Advice.Thrown Throwable failure) {
-      ResetTracerHooks.written(self, ResetTracerHooks.NETTY_EPOLL, n, failure);
+      ResetTracerHooks.written(self, null, ResetTracerHooks.NETTY_EPOLL, n, failure);
     }
   }
 
@@ -85,14 +85,14 @@ final class NettyEpollInstrumentation {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
         @Advice.This Object self, @Advice.Return long n, @Advice.Thrown Throwable failure) {
-      ResetTracerHooks.written(self, ResetTracerHooks.NETTY_EPOLL, n, failure);
+      ResetTracerHooks.written(self, null, ResetTracerHooks.NETTY_EPOLL, n, failure);
     }
   }
 
   static final class CloseAdvice {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.This Object self) {
-      ResetTracerHooks.closed(self);
+      ResetTracerHooks.closed(self, null);
     }
   }
 
@@ -106,7 +106,7 @@ final class NettyEpollInstrumentation {
       if (failure != null) {
         ResetTracerHooks.connectFailed(self, ResetTracerHooks.NETTY_EPOLL, remote, failure);
       } else if (connected) {
-        ResetTracerHooks.opened(self, ResetTracerHooks.NETTY_EPOLL, false, self);
+        ResetTracerHooks.opened(self, null, ResetTracerHooks.NETTY_EPOLL, false, self);
       }
     }
   }
@@ -120,7 +120,7 @@ final class NettyEpollInstrumentation {
       if (failure != null) {
         ResetTracerHooks.connectFailed(self, ResetTracerHooks.NETTY_EPOLL, null, failure);
       } else if (connected) {
-        ResetTracerHooks.opened(self, ResetTracerHooks.NETTY_EPOLL, false, self);
+        ResetTracerHooks.opened(self, null, ResetTracerHooks.NETTY_EPOLL, false, self);
       }
     }
   }
@@ -129,7 +129,7 @@ final class NettyEpollInstrumentation {
     // A constructor's exceptions cannot be caught by its advice: exit advice runs on success only.
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.Argument(1) Object socket) {
-      ResetTracerHooks.opened(socket, ResetTracerHooks.NETTY_EPOLL, true, socket);
+      ResetTracerHooks.opened(socket, null, ResetTracerHooks.NETTY_EPOLL, true, socket);
     }
   }
 }

@@ -42,16 +42,22 @@ final class NioSocketImplInstrumentation {
   static final class ReadAdvice {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
-        @Advice.This Object self, @Advice.Return int n, @Advice.Thrown Throwable failure) {
-      ResetTracerHooks.read(self, ResetTracerHooks.SOCKET, n, failure);
+        @Advice.This Object self,
+        @StateFieldValue Object state,
+        @Advice.Return int n,
+        @Advice.Thrown Throwable failure) {
+      ResetTracerHooks.read(self, state, ResetTracerHooks.SOCKET, n, failure);
     }
   }
 
   static final class WriteAdvice {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
-        @Advice.This Object self, @Advice.Return int n, @Advice.Thrown Throwable failure) {
-      ResetTracerHooks.written(self, ResetTracerHooks.SOCKET, n, failure);
+        @Advice.This Object self,
+        @StateFieldValue Object state,
+        @Advice.Return int n,
+        @Advice.Thrown Throwable failure) {
+      ResetTracerHooks.written(self, state, ResetTracerHooks.SOCKET, n, failure);
     }
   }
 
@@ -59,10 +65,11 @@ final class NioSocketImplInstrumentation {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
         @Advice.This Object self,
+        @StateFieldValue Object state,
         @Advice.Argument(0) Object remote,
         @Advice.Thrown Throwable failure) {
       if (failure == null) {
-        ResetTracerHooks.opened(self, ResetTracerHooks.SOCKET, false, self);
+        ResetTracerHooks.opened(self, state, ResetTracerHooks.SOCKET, false, self);
       } else {
         ResetTracerHooks.connectFailed(self, ResetTracerHooks.SOCKET, remote, failure);
       }
@@ -71,8 +78,8 @@ final class NioSocketImplInstrumentation {
 
   static final class CloseAdvice {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.This Object self) {
-      ResetTracerHooks.closed(self);
+    static void exit(@Advice.This Object self, @StateFieldValue Object state) {
+      ResetTracerHooks.closed(self, state);
     }
   }
 
@@ -80,7 +87,7 @@ final class NioSocketImplInstrumentation {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.Argument(0) Object accepted, @Advice.Thrown Throwable failure) {
       if (failure == null) {
-        ResetTracerHooks.opened(accepted, ResetTracerHooks.SOCKET, true, accepted);
+        ResetTracerHooks.opened(accepted, null, ResetTracerHooks.SOCKET, true, accepted);
       }
     }
   }

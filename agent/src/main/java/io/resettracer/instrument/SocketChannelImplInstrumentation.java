@@ -56,25 +56,34 @@ final class SocketChannelImplInstrumentation {
   static final class ReadAdvice {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
-        @Advice.This Object self, @Advice.Return long n, @Advice.Thrown Throwable failure) {
-      ResetTracerHooks.read(self, ResetTracerHooks.NIO, n, failure);
+        @Advice.This Object self,
+        @StateFieldValue Object state,
+        @Advice.Return long n,
+        @Advice.Thrown Throwable failure) {
+      ResetTracerHooks.read(self, state, ResetTracerHooks.NIO, n, failure);
     }
   }
 
   static final class WriteAdvice {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
-        @Advice.This Object self, @Advice.Return long n, @Advice.Thrown Throwable failure) {
-      ResetTracerHooks.written(self, ResetTracerHooks.NIO, n, failure);
+        @Advice.This Object self,
+        @StateFieldValue Object state,
+        @Advice.Return long n,
+        @Advice.Thrown Throwable failure) {
+      ResetTracerHooks.written(self, state, ResetTracerHooks.NIO, n, failure);
     }
   }
 
   static final class WriteFullyAdvice {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
-        @Advice.This Object self, @Advice.Argument(2) int len, @Advice.Thrown Throwable failure) {
+        @Advice.This Object self,
+        @StateFieldValue Object state,
+        @Advice.Argument(2) int len,
+        @Advice.Thrown Throwable failure) {
       // Returns only when every byte is written; a failure mid-way leaves the count unknown.
-      ResetTracerHooks.written(self, ResetTracerHooks.NIO, failure == null ? len : 0, failure);
+      ResetTracerHooks.written(self, state, ResetTracerHooks.NIO, failure == null ? len : 0, failure);
     }
   }
 
@@ -82,6 +91,7 @@ final class SocketChannelImplInstrumentation {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
         @Advice.This Object self,
+        @StateFieldValue Object state,
         @Advice.Return boolean connected,
         @Advice.FieldValue("remoteAddress") Object remote,
         @Advice.Thrown Throwable failure) {
@@ -89,15 +99,15 @@ final class SocketChannelImplInstrumentation {
         ResetTracerHooks.connectFailed(self, ResetTracerHooks.NIO, remote, failure);
       } else if (connected) {
         // finishConnect() keeps returning true once connected: the tracker counts only the first.
-        ResetTracerHooks.opened(self, ResetTracerHooks.NIO, false, self);
+        ResetTracerHooks.opened(self, state, ResetTracerHooks.NIO, false, self);
       }
     }
   }
 
   static final class CloseAdvice {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.This Object self) {
-      ResetTracerHooks.closed(self);
+    static void exit(@Advice.This Object self, @StateFieldValue Object state) {
+      ResetTracerHooks.closed(self, state);
     }
   }
 
@@ -105,10 +115,11 @@ final class SocketChannelImplInstrumentation {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
         @Advice.This Object self,
+        @StateFieldValue Object state,
         @Advice.Argument(0) Object remote,
         @Advice.Thrown Throwable failure) {
       if (failure == null) {
-        ResetTracerHooks.opened(self, ResetTracerHooks.NIO, false, self);
+        ResetTracerHooks.opened(self, state, ResetTracerHooks.NIO, false, self);
       } else {
         ResetTracerHooks.connectFailed(self, ResetTracerHooks.NIO, remote, failure);
       }

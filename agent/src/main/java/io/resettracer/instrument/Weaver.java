@@ -1,5 +1,6 @@
 package io.resettracer.instrument;
 
+import io.resettracer.bootstrap.StateField;
 import io.resettracer.log.AgentLog;
 import java.util.List;
 import java.util.Map;
@@ -7,14 +8,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.field.FieldDescription;
+import net.bytebuddy.description.field.FieldList;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.scaffold.TypeInitializer;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.implementation.auxiliary.AuxiliaryType;
+import net.bytebuddy.implementation.bytecode.constant.NullConstant;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.pool.TypePool;
 import org.slf4j.Logger;
 
@@ -22,8 +27,10 @@ import org.slf4j.Logger;
  * Inlines the advice into a JDK class's bytes with Byte Buddy. Built once, on first need or ahead of
  * it on a background thread, because loading Byte Buddy is the agent's largest start-up cost.
  *
- * <p>The class shape never changes (no fields, no methods): retransformation after an attach, and
- * JFR's own retransformation of socket classes on JDK 17, both require that.
+ * <p>The weaving never changes a class's shape (no fields, no methods): retransformation after an
+ * attach, and JFR's own retransformation of socket classes on JDK 17, both require that. The one
+ * field the agent adds, {@link StateField}, is added by the {@link StateFieldInjector} when the class
+ * is defined; the advice reads it where the class has it.
  */
 final class Weaver {
 
@@ -44,7 +51,8 @@ final class Weaver {
           NettyEpollInstrumentation.FILE_DESCRIPTOR, NettyEpollInstrumentation.fileDescriptorBindings(),
           NettyEpollInstrumentation.SOCKET, NettyEpollInstrumentation.socketBindings(),
           NettyEpollInstrumentation.CHILD_CHANNEL, NettyEpollInstrumentation.childChannelBindings());
-  private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
+  /** Per advice class: [0] for classes without the state field, [1] for classes with it. */
+  private final Map<Class<?>, Advice[]> advice = new ConcurrentHashMap<>();
   /** "type#method" for bindings already reported missing, so each is logged once. */
   private final Map<String, Boolean> reportedMissing = new ConcurrentHashMap<>();
 
@@ -68,6 +76,9 @@ final class Weaver {
     TypePool pool = TypePool.Default.of(locator);
     TypeDescription type =
         loaded != null ? TypeDescription.ForLoadedType.of(loaded) : pool.describe(className).resolve();
+    FieldList<FieldDescription.InDefinedShape> stateField =
+        type.getDeclaredFields().filter(ElementMatchers.named(StateField.NAME));
+    FieldDescription field = stateField.isEmpty() ? null : stateField.getOnly();
     AsmVisitorWrapper.ForDeclaredMethods wrapper = new AsmVisitorWrapper.ForDeclaredMethods();
     int applied = 0;
     for (AdviceBinding b : forType) {
@@ -79,7 +90,7 @@ final class Weaver {
         }
         continue;
       }
-      wrapper = wrapper.invokable(b.matcher(), adviceFor(b.advice()));
+      wrapper = wrapper.invokable(b.matcher(), adviceFor(b.advice(), field));
       applied++;
     }
     return applied == 0 ? null : rewrite(classFile, type, pool, wrapper);
@@ -125,23 +136,39 @@ final class Weaver {
    * for this: its advice comes first. Library advice (Netty) is parsed when a library class loads.
    */
   void warmUp() {
-    for (AdviceBinding b : bindings.get(NioSocketImplInstrumentation.TYPE)) {
-      adviceFor(b.advice());
-    }
     byte[] sample = bootClassFile(NioSocketImplInstrumentation.TYPE);
     if (sample != null) {
+      // Both shapes: with the state field when the class loads after the agent, without when not.
+      byte[] withField = StateFieldInjector.withStateField(sample);
+      if (withField != null) {
+        weave(NioSocketImplInstrumentation.TYPE, withField, null, null);
+      }
       weave(NioSocketImplInstrumentation.TYPE, sample, null, null);
     }
     for (String type : InstrumentedTypes.NAMES) {
       for (AdviceBinding b : bindings.get(type)) {
-        adviceFor(b.advice());
+        adviceFor(b.advice(), null);
       }
     }
   }
 
-  private Advice adviceFor(Class<?> adviceClass) {
-    return advice.computeIfAbsent(
-        adviceClass, c -> Advice.to(TypeDescription.ForLoadedType.of(c), agentClasses));
+  /**
+   * The advice, with its {@link StateFieldValue} parameter bound to {@code stateField}, or to null
+   * when the class has no such field. Parsed once per advice class and shape.
+   */
+  private Advice adviceFor(Class<?> adviceClass, FieldDescription stateField) {
+    Advice[] shapes = advice.computeIfAbsent(adviceClass, c -> new Advice[2]);
+    int shape = stateField == null ? 0 : 1;
+    Advice a = shapes[shape];
+    if (a == null) {
+      Advice.WithCustomMapping mapping =
+          stateField == null
+              ? Advice.withCustomMapping()
+                  .bind(StateFieldValue.class, NullConstant.INSTANCE, Object.class)
+              : Advice.withCustomMapping().bind(StateFieldValue.class, stateField);
+      shapes[shape] = a = mapping.to(TypeDescription.ForLoadedType.of(adviceClass), agentClasses);
+    }
+    return a;
   }
 
   private static byte[] bootClassFile(String className) {

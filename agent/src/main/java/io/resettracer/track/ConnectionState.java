@@ -22,8 +22,15 @@ final class ConnectionState extends WeakReference<Object> {
 
   private static final AtomicIntegerFieldUpdater<ConnectionState> FAILED =
       AtomicIntegerFieldUpdater.newUpdater(ConnectionState.class, "failed");
+  private static final AtomicIntegerFieldUpdater<ConnectionState> CLOSED =
+      AtomicIntegerFieldUpdater.newUpdater(ConnectionState.class, "closed");
 
-  final int hash;
+  /**
+   * The connection's identity hash, set by the table as it takes the state: a state kept in its
+   * connection's own field never needs it, and a fresh object's first identity hash costs an atomic
+   * update of its header.
+   */
+  int hash;
   volatile ConnectionState next;
 
   final Transport transport;
@@ -54,7 +61,13 @@ final class ConnectionState extends WeakReference<Object> {
   PeerStats peer;
   boolean eofSeen;
   int echoes;
+  /**
+   * The tracker that made this state. A state in its connection's own field outlives a detach, and
+   * a later attach's tracker must not count its close among its own.
+   */
+  ConnectionTracker owner;
   private volatile int failed;
+  private volatile int closed;
 
   ConnectionState(
       Object connection,
@@ -67,7 +80,6 @@ final class ConnectionState extends WeakReference<Object> {
       InetSocketAddress remote,
       InetSocketAddress local) {
     super(connection, queue);
-    this.hash = System.identityHashCode(connection);
     this.transport = transport;
     this.role = role;
     this.ageKnown = ageKnown;
@@ -124,6 +136,11 @@ final class ConnectionState extends WeakReference<Object> {
   /** True for the first failure of this connection only; later ones are echoes. */
   boolean claimFirstFailure() {
     return FAILED.compareAndSet(this, 0, 1);
+  }
+
+  /** True for the first close of this connection only: a socket may be closed more than once. */
+  boolean claimClose() {
+    return CLOSED.compareAndSet(this, 0, 1);
   }
 
   boolean failedBefore() {

@@ -6,8 +6,10 @@ import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 
 /**
- * A weak identity map from connection objects to their {@link ConnectionState}, built for a lookup
- * on every socket read and write: {@link #get} takes no lock and allocates nothing. Inserts and
+ * A weak identity map from connection objects to their {@link ConnectionState}, for connections
+ * whose class has no state field of its own (loaded before the agent; the asynchronous channel's
+ * descriptors; Netty's sockets). Built for a lookup on each of their socket reads and writes:
+ * {@link #get} takes no lock and allocates nothing. Inserts and
  * removals (one each per connection) take a lock; inserts also expunge the states of sockets that
  * were collected without being closed, and grow the table.
  *
@@ -86,6 +88,7 @@ final class ConnectionTable {
     if (size + 1 > b.length * 3 / 4) {
       b = resize(b);
     }
+    created.hash = System.identityHashCode(connection); // published with the slot
     int i = created.hash & (b.length - 1);
     created.next = slot(b, i);
     SLOT.setRelease(b, i, created);

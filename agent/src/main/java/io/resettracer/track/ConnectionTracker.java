@@ -9,10 +9,12 @@ import java.util.concurrent.atomic.LongAdder;
  * Keeps per-connection state up to date from the hooks and turns the first reset-family failure of
  * each connection into {@link ResetFacts} for the {@link ResetSink}.
  *
- * <p>The read and write paths are the hot path: one table lookup, a clock read and a few field
- * writes; no allocation, no lock, no logging. Everything else happens only when a connection opens,
- * is first seen, or fails. What a call costs there is mostly the cache lines it touches (the kernel's
- * socket path evicts them between calls), so the coarse time sits in this object, beside the table.
+ * <p>The read and write paths are the hot path: the connection's state, a clock read and a few
+ * field writes; no allocation, no lock, no logging. The state comes from the connection's own
+ * state field where its class has one, and from the {@link ConnectionTable} where not.
+ * Everything else happens only when a connection opens, is first seen, or fails. What a call costs
+ * there is mostly the cache lines it touches (the kernel's socket path evicts them between calls),
+ * so the coarse time sits in this object, beside the table.
  */
 public final class ConnectionTracker implements HookDispatcher {
 
@@ -20,6 +22,7 @@ public final class ConnectionTracker implements HookDispatcher {
   static final long STALE_CLOSE_WINDOW_NANOS = 500_000_000L;
 
   private final ConnectionTable table;
+  private final StateFieldAccess fields;
   /** The coarse time, published by {@link #clock}. */
   private volatile long nowNanos;
   private final CoarseClock clock = new CoarseClock(t -> nowNanos = t);
@@ -28,16 +31,25 @@ public final class ConnectionTracker implements HookDispatcher {
   private final LongAdder echoes = new LongAdder();
   private final LongAdder connectFailures = new LongAdder();
   private final LongAdder opened = new LongAdder();
+  /** States put into connections' own fields, and how many of those connections were closed. */
+  private final LongAdder ownState = new LongAdder();
+  private final LongAdder ownStateClosed = new LongAdder();
 
   public ConnectionTracker(int maxConnections, PeerRegistry peers, ResetSink sink) {
+    this(maxConnections, peers, sink, new StateFieldAccess());
+  }
+
+  ConnectionTracker(int maxConnections, PeerRegistry peers, ResetSink sink, StateFieldAccess fields) {
     this.table = new ConnectionTable(maxConnections);
     this.peers = peers;
     this.sink = sink;
+    this.fields = fields;
   }
 
   @Override
-  public void opened(Object connection, int transport, boolean server, Object channel) {
-    if (table.get(connection) != null) {
+  public void opened(Object connection, Object state, int transport, boolean server, Object channel) {
+    if (state != null
+        || (!fields.carried(connection, transport) && table.get(connection) != null)) {
       return; // finishConnect() reports success again on every call once connected
     }
     long now = nowNanos; // opening is frequent under churn: the coarse clock, as for I/O
@@ -62,7 +74,7 @@ public final class ConnectionTracker implements HookDispatcher {
       opened.increment();
       if (!server && s.remote != null && s.peer == null) {
         // Client connections share what their peer taught: its idle limit, its refusals.
-        PeerStats p = peers.of(s.remote);
+        PeerStats p = peers.of(s.remote, now);
         if (p != null) {
           p.connects++;
           s.peer = p;
@@ -95,40 +107,45 @@ public final class ConnectionTracker implements HookDispatcher {
   // versions were left out of line ("too big") in some compilations.
 
   @Override
-  public void read(Object connection, int transport, long result, Throwable failure) {
+  public void read(Object connection, Object state, int transport, long result, Throwable failure) {
     ConnectionState s = null;
-    if (failure != null || (s = table.get(connection)) == null || result <= 0) {
-      offHotPath(Operation.READ, connection, s, transport, result, failure);
+    if (failure != null || (s = stateOf(connection, state)) == null || result <= 0) {
+      offHotPath(Operation.READ, connection, state, s, transport, result, failure);
     } else if (s.tcp) {
       s.onRead(result, nowNanos);
     }
   }
 
   @Override
-  public void written(Object connection, int transport, long result, Throwable failure) {
+  public void written(Object connection, Object state, int transport, long result, Throwable failure) {
     ConnectionState s = null;
-    if (failure != null || (s = table.get(connection)) == null) {
-      offHotPath(Operation.WRITE, connection, s, transport, result, failure);
+    if (failure != null || (s = stateOf(connection, state)) == null) {
+      offHotPath(Operation.WRITE, connection, state, s, transport, result, failure);
     } else if (s.tcp && result > 0) {
       s.onWrite(result, nowNanos);
     }
   }
 
+  /** The state the connection's field holds, or else the table's. */
+  private ConnectionState stateOf(Object connection, Object state) {
+    return state != null ? (ConnectionState) state : table.get(connection);
+  }
+
   /**
    * Everything but a successful read or write on a tracked connection: a failure, a connection seen
-   * for the first time, end of stream, an empty read. {@code s} is the state the hot path already
-   * found, or null: an empty read on a tracked connection (frequent in selector loops) is not
-   * looked up twice.
+   * for the first time, end of stream, an empty read. {@code state} is what the connection's own
+   * field holds (null without one); {@code s} is the state the hot path already found, or null: an
+   * empty read on a tracked connection (frequent in selector loops) is not looked up twice.
    */
   private void offHotPath(
-      Operation op, Object connection, ConnectionState s, int transport, long result,
+      Operation op, Object connection, Object state, ConnectionState s, int transport, long result,
       Throwable failure) {
     FailureKind kind = failure == null ? null : FailureKind.of(failure);
     if (failure != null && kind == null) {
       return; // "Socket closed", a timeout: not a reset, and nothing to count
     }
     if (s == null) {
-      s = table.get(connection);
+      s = stateOf(connection, state); // a failure skipped the hot path's lookup
     }
     if (s == null && (s = firstSeen(connection, transport)) == null) {
       return;
@@ -150,8 +167,15 @@ public final class ConnectionTracker implements HookDispatcher {
   }
 
   @Override
-  public void closed(Object connection) {
-    table.remove(connection);
+  public void closed(Object connection, Object state) {
+    if (state == null) {
+      table.remove(connection);
+    } else {
+      ConnectionState s = (ConnectionState) state;
+      if (s.owner == this && s.claimClose()) {
+        ownStateClosed.increment(); // the state itself goes with the connection object
+      }
+    }
   }
 
   /**
@@ -186,9 +210,19 @@ public final class ConnectionTracker implements HookDispatcher {
     clock.stop();
   }
 
-  /** Connections currently tracked (collected sockets are purged first). */
-  public int trackedConnections() {
-    return table.size();
+  /**
+   * Connections currently tracked: those in the table (collected sockets purged first) and those
+   * holding their state in their own field and not closed. A socket collected without ever being
+   * closed (the JDK's cleaner then closes its descriptor) stays counted among the latter; its state
+   * went with it all the same.
+   */
+  public long trackedConnections() {
+    return table.size() + ownState.sum() - ownStateClosed.sum();
+  }
+
+  /** Connections whose state was kept in their own field rather than the table, so far. */
+  public long connectionsWithOwnState() {
+    return ownState.sum();
   }
 
   public long echoes() {
@@ -224,14 +258,27 @@ public final class ConnectionTracker implements HookDispatcher {
         tcp ? endpoints[0] : null, tcp ? endpoints[1] : null);
   }
 
-  /** The connection's state, new unless another thread registered it first; null if untracked. */
+  /**
+   * The connection's state, new unless another thread registered it first; null if untracked. Kept
+   * in the connection's own field where its class has one (no table insert, no removal at close,
+   * nothing for the collector to clear), in the table otherwise.
+   */
   private ConnectionState track(
       Object connection, int transport, Role role, boolean ageKnown, long now, boolean tcp,
       InetSocketAddress remote, InetSocketAddress local) {
-    return table.putIfAbsent(
+    ConnectionState created =
         new ConnectionState(
             connection, table.queue(), Transport.of(transport), role, ageKnown, now, tcp, remote,
-            local));
+            local);
+    created.owner = this; // published by the claim's atomic exchange or the table's lock
+    Object held = fields.claim(connection, transport, created);
+    if (held == null) {
+      return table.putIfAbsent(created);
+    }
+    if (held == created) {
+      ownState.increment();
+    }
+    return held instanceof ConnectionState ? (ConnectionState) held : null;
   }
 
   private static boolean isRefusal(Throwable failure) {

@@ -2,14 +2,18 @@ package io.resettracer.track;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The peers this JVM talks to and the resets it saw, bounded: the least recently used peer is
  * forgotten past {@code maxPeers}, and only the newest resets are kept. Consulted once per client
  * connection and once per reset or refused connect; never on a read or write.
+ *
+ * <p>Finding a known peer takes no lock: every client connection asks for its peer, and an
+ * application opening connections on many threads would otherwise queue here. Only a new peer that
+ * takes the registry past its bound scans for the least recently used one.
  */
 public final class PeerRegistry {
 
@@ -17,30 +21,48 @@ public final class PeerRegistry {
   static final int KEPT_ACROSS_PEERS = 128;
 
   private final int maxPeers;
-  private final LinkedHashMap<InetSocketAddress, PeerStats> peers; // guarded by this
+  private final ConcurrentHashMap<InetSocketAddress, PeerStats> peers = new ConcurrentHashMap<>();
   private final ArrayDeque<PeerStats.StampedReset> recent = new ArrayDeque<>(); // guarded by this
 
   public PeerRegistry(int maxPeers) {
     this.maxPeers = maxPeers;
-    this.peers =
-        new LinkedHashMap<>(64, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, PeerStats> eldest) {
-            return size() > PeerRegistry.this.maxPeers;
-          }
-        };
   }
 
   /** The stats of {@code remote}, created if new; null for an unknown remote. */
-  synchronized PeerStats of(InetSocketAddress remote) {
+  PeerStats of(InetSocketAddress remote, long nowNanos) {
     if (remote == null || remote.getAddress() == null) {
       return null;
     }
-    return peers.computeIfAbsent(remote, r -> new PeerStats());
+    PeerStats p = peers.get(remote);
+    if (p == null) {
+      p = peers.computeIfAbsent(remote, r -> new PeerStats());
+      if (peers.size() > maxPeers) {
+        forgetLeastRecentlyUsed(p);
+      }
+    }
+    p.lastUsedNanos = nowNanos;
+    return p;
+  }
+
+  /** Forgets peers, least recently used first, until the bound holds again; never {@code keep}. */
+  private synchronized void forgetLeastRecentlyUsed(PeerStats keep) {
+    while (peers.size() > maxPeers) {
+      Map.Entry<InetSocketAddress, PeerStats> oldest = null;
+      for (Map.Entry<InetSocketAddress, PeerStats> e : peers.entrySet()) {
+        if (e.getValue() != keep
+            && (oldest == null || e.getValue().lastUsedNanos < oldest.getValue().lastUsedNanos)) {
+          oldest = e;
+        }
+      }
+      if (oldest == null) {
+        return;
+      }
+      peers.remove(oldest.getKey(), oldest.getValue());
+    }
   }
 
   void refused(InetSocketAddress remote, long nowNanos) {
-    PeerStats p = of(remote);
+    PeerStats p = of(remote, nowNanos);
     if (p != null) {
       p.refused(nowNanos);
     }
@@ -51,7 +73,7 @@ public final class PeerRegistry {
    * against.
    */
   ResetHistory recordReset(ResetFacts facts, InetSocketAddress remote, long nowNanos) {
-    PeerStats p = of(remote);
+    PeerStats p = of(remote, nowNanos);
     List<PastReset> others;
     synchronized (this) {
       others =
@@ -85,7 +107,7 @@ public final class PeerRegistry {
     return p == null ? 0 : p.connects;
   }
 
-  private synchronized PeerStats lookup(String address, int port) {
+  private PeerStats lookup(String address, int port) {
     for (Map.Entry<InetSocketAddress, PeerStats> e : peers.entrySet()) {
       InetSocketAddress a = e.getKey();
       if (a.getPort() == port && a.getAddress().getHostAddress().equals(address)) {

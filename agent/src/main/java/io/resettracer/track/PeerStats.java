@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * What is known about one peer (address and port) this JVM connects to, across its connections.
- * Two fields are touched on the I/O path, once per completed exchange and once per connection, as
+ * Three fields are touched on the I/O path, once per completed exchange and once per connection, as
  * plain writes: a lost update under a race costs a slightly stale statistic, never correctness.
  * Everything else changes only when a connect fails or a reset happens.
  */
@@ -20,6 +20,8 @@ final class PeerStats {
   long longestSurvivedIdleNanos = -1;
   /** Connections opened to this peer. */
   long connects;
+  /** When the registry last handed this peer out: the least recently used is forgotten first. */
+  long lastUsedNanos;
 
   private final ArrayDeque<StampedReset> resets = new ArrayDeque<>(); // guarded by this
   private final ArrayDeque<Long> refusedAt = new ArrayDeque<>(); // guarded by this

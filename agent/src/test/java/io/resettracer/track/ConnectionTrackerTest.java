@@ -1,9 +1,12 @@
 package io.resettracer.track;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.resettracer.bootstrap.ResetTracerHooks;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,21 +24,54 @@ class ConnectionTrackerTest {
       new ConnectionTracker(100, new PeerRegistry(16), (f, h) -> {
         resets.add(f);
         histories.add(h);
-      });
+      }, new StandInFields());
   private final Object connection = new Object();
 
+  /** Stands for a JDK socket class defined under the agent, with the field the agent adds. */
+  static final class ConnectionWithStateField {
+    volatile Object resetTracer$state;
+  }
+
+  /** The stand-in's field, reached as the agent reaches the JDK classes' one. */
+  static final class StandInFields extends StateFieldAccess {
+    private static final VarHandle FIELD;
+
+    static {
+      try {
+        FIELD = MethodHandles.lookup()
+            .findVarHandle(ConnectionWithStateField.class, "resetTracer$state", Object.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    @Override
+    boolean carried(Object connection, int transport) {
+      return connection instanceof ConnectionWithStateField;
+    }
+
+    @Override
+    Object claim(Object connection, int transport, Object state) {
+      if (!carried(connection, transport)) {
+        return null;
+      }
+      Object witness = FIELD.compareAndExchange(connection, null, state);
+      return witness == null ? state : witness;
+    }
+  }
+
   private void exchange() {
-    tracker.written(connection, ResetTracerHooks.NIO, 20, null);
-    tracker.read(connection, ResetTracerHooks.NIO, 10, null);
+    tracker.written(connection, null, ResetTracerHooks.NIO, 20, null);
+    tracker.read(connection, null, ResetTracerHooks.NIO, 10, null);
   }
 
   @Test
   void endOfStreamRightAfterARequestOnAReusedConnectionIsAPrematureClose() {
-    tracker.opened(connection, ResetTracerHooks.NIO, false, connection);
+    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection);
     exchange();
-    tracker.written(connection, ResetTracerHooks.NIO, 20, null);
-    tracker.read(connection, ResetTracerHooks.NIO, -1, null);
-    tracker.written(connection, ResetTracerHooks.NIO, -1, new SocketException("Broken pipe"));
+    tracker.written(connection, null, ResetTracerHooks.NIO, 20, null);
+    tracker.read(connection, null, ResetTracerHooks.NIO, -1, null);
+    tracker.written(connection, null, ResetTracerHooks.NIO, -1, new SocketException("Broken pipe"));
     assertEquals(1, resets.size(), "one event; the broken pipe after it is an echo");
     ResetFacts f = resets.get(0);
     assertEquals(FailureKind.PREMATURE_EOF, f.kind());
@@ -50,38 +86,38 @@ class ConnectionTrackerTest {
   void endOfStreamLongAfterTheLastWriteIsNoPrematureClose() throws InterruptedException {
     // The shape a client that reads on one thread and writes on another can leave: the reply was
     // read before the request's write was recorded, and the keep-alive close comes much later.
-    tracker.opened(connection, ResetTracerHooks.NIO, false, connection);
+    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection);
     exchange();
-    tracker.written(connection, ResetTracerHooks.NIO, 20, null);
+    tracker.written(connection, null, ResetTracerHooks.NIO, 20, null);
     Thread.sleep(ConnectionTracker.STALE_CLOSE_WINDOW_NANOS / 1_000_000 + 200);
-    tracker.read(connection, ResetTracerHooks.NIO, -1, null);
+    tracker.read(connection, null, ResetTracerHooks.NIO, -1, null);
     assertTrue(resets.isEmpty());
   }
 
   @Test
   void endOfStreamAfterAResponseIsAcleanClose() {
-    tracker.opened(connection, ResetTracerHooks.NIO, false, connection);
+    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection);
     exchange();
-    tracker.read(connection, ResetTracerHooks.NIO, -1, null);
+    tracker.read(connection, null, ResetTracerHooks.NIO, -1, null);
     assertTrue(resets.isEmpty());
   }
 
   @Test
   void endOfStreamOnTheFirstRequestIsNotReported() {
-    tracker.opened(connection, ResetTracerHooks.NIO, false, connection);
-    tracker.written(connection, ResetTracerHooks.NIO, 20, null);
-    tracker.read(connection, ResetTracerHooks.NIO, -1, null);
+    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection);
+    tracker.written(connection, null, ResetTracerHooks.NIO, 20, null);
+    tracker.read(connection, null, ResetTracerHooks.NIO, -1, null);
     assertTrue(resets.isEmpty(), "not a reused connection");
   }
 
   @Test
   void endOfStreamAfterAServersReplyIsHowKeepAliveConnectionsEnd() {
-    tracker.opened(connection, ResetTracerHooks.NIO, true, connection);
+    tracker.opened(connection, null, ResetTracerHooks.NIO, true, connection);
     for (int i = 0; i < 3; i++) {
-      tracker.read(connection, ResetTracerHooks.NIO, 20, null); // request
-      tracker.written(connection, ResetTracerHooks.NIO, 10, null); // reply
+      tracker.read(connection, null, ResetTracerHooks.NIO, 20, null); // request
+      tracker.written(connection, null, ResetTracerHooks.NIO, 10, null); // reply
     }
-    tracker.read(connection, ResetTracerHooks.NIO, -1, null); // the client leaves
+    tracker.read(connection, null, ResetTracerHooks.NIO, -1, null); // the client leaves
     assertTrue(resets.isEmpty(), "a server's client closing after its reply is no premature close");
   }
 
@@ -90,19 +126,77 @@ class ConnectionTrackerTest {
     // First seen mid-life (no open hook): it may be either end of a keep-alive connection.
     exchange();
     exchange();
-    tracker.written(connection, ResetTracerHooks.NIO, 20, null);
-    tracker.read(connection, ResetTracerHooks.NIO, -1, null);
+    tracker.written(connection, null, ResetTracerHooks.NIO, 20, null);
+    tracker.read(connection, null, ResetTracerHooks.NIO, -1, null);
     assertTrue(resets.isEmpty());
   }
 
   @Test
   void theFirstResetIsReportedAndLaterOnesAreEchoes() {
-    tracker.opened(connection, ResetTracerHooks.NIO, false, connection);
+    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection);
     exchange();
-    tracker.read(connection, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
-    tracker.read(connection, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
+    tracker.read(connection, null, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
+    tracker.read(connection, null, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
     assertEquals(1, resets.size());
     assertEquals(FailureKind.RESET, resets.get(0).kind());
     assertEquals(ResetHistory.NONE.samePeer(), histories.get(0).samePeer());
+  }
+
+  @Test
+  void aConnectionWithTheStateFieldCarriesItsOwnStateAndTheTableIsNotUsed() {
+    ConnectionWithStateField c = new ConnectionWithStateField();
+    tracker.opened(c, null, ResetTracerHooks.NIO, false, c);
+    Object state = c.resetTracer$state;
+    assertTrue(state instanceof ConnectionState, "opening puts the state into the field");
+    assertEquals(1, tracker.trackedConnections());
+    assertEquals(1, tracker.connectionsWithOwnState(), "kept in the field, not in the table");
+    // From here on the advice hands over what the field holds.
+    tracker.written(c, state, ResetTracerHooks.NIO, 20, null);
+    tracker.read(c, state, ResetTracerHooks.NIO, 10, null);
+    tracker.written(c, state, ResetTracerHooks.NIO, 7, null);
+    tracker.read(c, state, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
+    assertEquals(1, resets.size());
+    ResetFacts f = resets.get(0);
+    assertTrue(f.ageKnown());
+    assertEquals(10, f.bytesRead());
+    assertEquals(27, f.bytesWritten());
+    assertEquals(1, f.exchanges());
+    tracker.closed(c, state);
+    tracker.closed(c, state); // closing twice is allowed, and counted once
+    assertEquals(0, tracker.trackedConnections());
+  }
+
+  @Test
+  void aConnectionWithTheStateFieldFirstSeenMidLifeKeepsItsStateThere() {
+    ConnectionWithStateField c = new ConnectionWithStateField();
+    tracker.read(c, null, ResetTracerHooks.NIO, 10, null);
+    Object state = c.resetTracer$state;
+    assertTrue(state instanceof ConnectionState);
+    tracker.opened(c, state, ResetTracerHooks.NIO, false, c); // a late finishConnect(): no new state
+    assertEquals(state, c.resetTracer$state);
+    tracker.written(c, state, ResetTracerHooks.NIO, 5, null);
+    tracker.read(c, state, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
+    assertEquals(1, resets.size());
+    assertFalse(resets.get(0).ageKnown(), "first seen mid-life: no invented age");
+    assertEquals(10, resets.get(0).bytesRead());
+    assertEquals(5, resets.get(0).bytesWritten());
+  }
+
+  @Test
+  void aConnectionWithTheStateFieldIsTrackedWhenTheTableIsFull() {
+    List<ResetFacts> seen = new ArrayList<>();
+    ConnectionTracker bounded =
+        new ConnectionTracker(0, new PeerRegistry(16), (f, h) -> seen.add(f), new StandInFields());
+    ConnectionWithStateField c = new ConnectionWithStateField();
+    bounded.opened(c, null, ResetTracerHooks.NIO, false, c);
+    Object state = c.resetTracer$state;
+    bounded.written(c, state, ResetTracerHooks.NIO, 20, null);
+    bounded.read(c, state, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
+    bounded.read(c, state, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
+    assertEquals(1, seen.size(), "its state is its own: the table's bound does not apply");
+    assertEquals(20, seen.get(0).bytesWritten());
+    assertEquals(1, bounded.echoes());
+    bounded.opened(connection, null, ResetTracerHooks.NIO, false, connection);
+    assertEquals(1, bounded.untracked(), "a connection without the field finds the table full");
   }
 }

@@ -17,7 +17,8 @@ import jdk.jfr.consumer.RecordingFile;
  * recording here, with the child's own JDK, keeps the parent free of JFR file-version concerns.
  *
  * <p>Output lines: {@code FACT key=value}, {@code APP-EXCEPTION ...}, {@code EVENT k=v<TAB>k=v...},
- * {@code TRACKED n}, {@code SWALLOWED n}, {@code SKIP reason}, {@code DONE}.
+ * {@code TRACKED n}, {@code STATE-FIELDS classes}, {@code OWN-STATE n}, {@code SWALLOWED n},
+ * {@code SKIP reason}, {@code DONE}.
  */
 public final class ScenarioMain {
 
@@ -31,7 +32,9 @@ public final class ScenarioMain {
       recording.enable(EVENT).withStackTrace();
       recording.start();
       Scenarios.run(scenario);
-      out.println("TRACKED " + tracked());
+      out.println("TRACKED " + trackerCount("trackedConnections"));
+      out.println("STATE-FIELDS " + stateFields());
+      out.println("OWN-STATE " + trackerCount("connectionsWithOwnState"));
       recording.stop();
       recording.dump(jfrFile);
     }
@@ -70,17 +73,34 @@ public final class ScenarioMain {
     return j.toString();
   }
 
-  /** Connections the agent holds state for now; -1 when the agent is not loaded. */
-  static long tracked() {
+  /** One of the tracker's counts, by its method's name; -1 when the agent is not loaded. */
+  static long trackerCount(String method) {
     try {
       Class<?> hooks = Class.forName("io.resettracer.bootstrap.ResetTracerHooks", false, null);
       Object tracker = hooks.getMethod("installed").invoke(null);
       return tracker == null
           ? -1
-          : ((Number) tracker.getClass().getMethod("trackedConnections").invoke(tracker)).longValue();
+          : ((Number) tracker.getClass().getMethod(method).invoke(tracker)).longValue();
     } catch (ReflectiveOperationException e) {
       return -1;
     }
+  }
+
+  /** The JDK socket classes that carry the agent's state field, comma-separated. */
+  static String stateFields() {
+    StringJoiner classes = new StringJoiner(",");
+    for (String name : List.of("sun.nio.ch.NioSocketImpl", "sun.nio.ch.SocketChannelImpl")) {
+      try {
+        for (java.lang.reflect.Field f : Class.forName(name, false, null).getDeclaredFields()) {
+          if (f.getName().equals("resetTracer$state")) {
+            classes.add(name);
+          }
+        }
+      } catch (ClassNotFoundException e) {
+        // not on this JDK
+      }
+    }
+    return classes.toString();
   }
 
   /** What the agent's hooks swallowed; -1 when the agent is not loaded. */

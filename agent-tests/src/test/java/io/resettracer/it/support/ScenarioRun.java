@@ -23,6 +23,10 @@ public final class ScenarioRun {
   public long swallowed = -1;
   /** Connections the agent still tracked when the scenario had finished; -1 if not reported. */
   public long tracked = -1;
+  /** The JDK socket classes that carried the agent's state field, comma-separated. */
+  public String stateFields = "";
+  /** Connections whose state the agent kept in their own field; -1 if not reported. */
+  public long ownState = -1;
   public String skipped;
 
   private ScenarioRun(ChildJvm.Result result) {
@@ -42,6 +46,10 @@ public final class ScenarioRun {
         expected = line.substring(7).trim();
       } else if (line.startsWith("TRACKED ")) {
         tracked = Long.parseLong(line.substring(8).trim());
+      } else if (line.startsWith("STATE-FIELDS ")) {
+        stateFields = line.substring(13).trim();
+      } else if (line.startsWith("OWN-STATE ")) {
+        ownState = Long.parseLong(line.substring(10).trim());
       } else if (line.startsWith("SWALLOWED ")) {
         swallowed = Long.parseLong(line.substring(10).trim());
       } else if (line.startsWith("SKIP ")) {

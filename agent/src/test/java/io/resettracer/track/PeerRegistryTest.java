@@ -1,0 +1,48 @@
+package io.resettracer.track;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+
+/** The peer registry's identity and bound. */
+class PeerRegistryTest {
+
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+  private static InetSocketAddress peer(int port) {
+    return new InetSocketAddress(LOOPBACK, port);
+  }
+
+  @Test
+  void aPeerIsOneRecordAcrossItsConnections() {
+    PeerRegistry r = new PeerRegistry(8);
+    PeerStats first = r.of(peer(80), 1);
+    first.connects++;
+    PeerStats again = r.of(peer(80), 2);
+    assertSame(first, again);
+    again.connects++;
+    assertEquals(2, r.connects(LOOPBACK.getHostAddress(), 80));
+    assertEquals(0, r.connects(LOOPBACK.getHostAddress(), 81));
+    assertNull(r.of(null, 3));
+    assertNull(r.of(InetSocketAddress.createUnresolved("example.invalid", 80), 4));
+  }
+
+  @Test
+  void pastItsBoundTheLeastRecentlyUsedPeerIsForgotten() {
+    PeerRegistry r = new PeerRegistry(3);
+    r.of(peer(1), 10).connects++;
+    r.of(peer(2), 20).connects++;
+    r.of(peer(3), 30).connects++;
+    r.of(peer(1), 40).connects++; // used again: now the most recent
+    r.of(peer(4), 50).connects++;
+    String host = LOOPBACK.getHostAddress();
+    assertEquals(0, r.connects(host, 2), "the least recently used peer is forgotten");
+    assertEquals(2, r.connects(host, 1));
+    assertEquals(1, r.connects(host, 3));
+    assertEquals(1, r.connects(host, 4), "the new peer is kept even though it is the newest");
+  }
+}
