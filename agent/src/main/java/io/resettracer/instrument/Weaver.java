@@ -133,19 +133,22 @@ final class Weaver {
   /**
    * Loads Byte Buddy and parses the JDK classes' advice, so the first real weave is quick. The
    * first socket class an application meets is almost always {@code NioSocketImpl}, and it waits
-   * for this: its advice comes first. Library advice (Netty) is parsed when a library class loads.
+   * for this: its advice comes first, in the shape it has when it loads after the agent, with the
+   * state field. The classes that get that field have their advice parsed at their first weave
+   * instead of here: which shape they need is only known then (without the field after an attach,
+   * where the weave runs on the attach thread and no application thread waits for it). Library
+   * advice (Netty) is parsed when a library class loads.
    */
   void warmUp() {
     byte[] sample = bootClassFile(NioSocketImplInstrumentation.TYPE);
     if (sample != null) {
-      // Both shapes: with the state field when the class loads after the agent, without when not.
       byte[] withField = StateFieldInjector.withStateField(sample);
-      if (withField != null) {
-        weave(NioSocketImplInstrumentation.TYPE, withField, null, null);
-      }
-      weave(NioSocketImplInstrumentation.TYPE, sample, null, null);
+      weave(NioSocketImplInstrumentation.TYPE, withField != null ? withField : sample, null, null);
     }
     for (String type : InstrumentedTypes.NAMES) {
+      if (InstrumentedTypes.hasStateField(type.replace('.', '/'))) {
+        continue;
+      }
       for (AdviceBinding b : bindings.get(type)) {
         adviceFor(b.advice(), null);
       }
