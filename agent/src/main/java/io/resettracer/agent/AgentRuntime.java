@@ -108,7 +108,8 @@ public final class AgentRuntime {
 
   /**
    * Warms Byte Buddy, instruments the targets that loaded meanwhile (JDK 25 loads SocketChannelImpl
-   * and IOUtil while it boots, before any agent runs), then registers the JFR event.
+   * and IOUtil on the application's first InetAddress use, which reads the security properties
+   * file through a channel), then registers the JFR event.
    */
   private void finishInBackground(boolean jfr) {
     try {

@@ -5,6 +5,7 @@ import io.resettracer.bootstrap.StateField;
 import java.lang.instrument.ClassFileTransformer;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
+import java.util.Arrays;
 
 /**
  * Adds the {@link StateField} to {@code NioSocketImpl} and {@code SocketChannelImpl} as the JVM
@@ -17,8 +18,8 @@ import java.security.ProtectionDomain;
  * returns as the class's initial bytes, so every later retransformation (the agent's own weaving,
  * detach restoring the original methods, JFR's socket events on JDK 17) starts from bytes that
  * already have the field, and the class's shape never changes, as retransformation requires. A class
- * loaded before the agent (every class after an attach; {@code SocketChannelImpl} on JDK 25, which
- * loads it while it boots) keeps its shape, and its connections are looked up in the table.
+ * loaded before the agent started (every class after an attach) keeps its shape, and its
+ * connections are looked up in the table.
  *
  * <p>The edit is made on the class file directly, without Byte Buddy: it runs on the thread loading
  * the application's first socket class, which must not wait for a library to load.
@@ -66,7 +67,7 @@ public final class StateFieldInjector implements ClassFileTransformer {
     for (int i = 1; i < constants; i++) {
       switch (b[p] & 0xFF) {
         case 1: // Utf8
-          if (equalsAt(b, p + 3, u2(b, p + 1), name)) {
+          if (Arrays.equals(b, p + 3, p + 3 + u2(b, p + 1), name, 0, name.length)) {
             return null; // the class has the field already: a duplicate would not load
           }
           p += 3 + u2(b, p + 1);
@@ -122,18 +123,6 @@ public final class StateFieldInjector implements ClassFileTransformer {
     putU2(out, at + 1, text.length);
     System.arraycopy(text, 0, out, at + 3, text.length);
     return at + 3 + text.length;
-  }
-
-  private static boolean equalsAt(byte[] b, int at, int length, byte[] text) {
-    if (length != text.length) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      if (b[at + i] != text[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static int u2(byte[] b, int at) {
