@@ -24,21 +24,34 @@ import java.util.concurrent.TimeUnit;
  * <pre>java -jar benchmark/target/reset-tracer-benchmark.jar [--rounds 5] [--seconds 3]
  *     [--warmup 5] [--jdk JAVA_HOME] [--agent reset-tracer.jar] [--pin CPUS] [--only WORKLOAD]</pre>
  *
- * <p>WORKLOAD is one of the throughput workloads, {@code onoff} (the agent's hooks switched on and
- * off in one JVM), {@code startup} or {@code memory}.
+ * <p>WORKLOAD is one of the throughput workloads, {@code first-seconds} (socket ping-pong and churn
+ * with traffic from the JVM's first instant), {@code onoff} (the agent's hooks switched on and off in
+ * one JVM), {@code startup} or {@code memory}.
  */
 public final class BenchmarkMain {
 
   private static final List<String> THROUGHPUT =
       List.of("socket-pingpong", "nio-pingpong", "netty-epoll-pingpong", "bulk", "churn",
           "http-keepalive");
+  /**
+   * The steady state a long-running application is in. Its heap's pages have all been touched by
+   * earlier allocation: a fresh 1 GiB heap is not, and churn takes longer than a run to pass through
+   * its young generation once, so every 4 KiB it allocates costs a page fault (3 % of the CPU samples
+   * of churn without the agent) and the agent's few hundred bytes per connection count several
+   * times over. Its traffic began after the agent was ready (see {@link AgentReadiness}).
+   */
+  private static final List<String> STEADY = List.of("-XX:+AlwaysPreTouch");
+  /** A JVM's first seconds: traffic from the first instant, into a heap never touched before. */
+  private static final List<String> FIRST_SECONDS =
+      List.of("-D" + AgentReadiness.TRAFFIC_AT_ONCE + "=true");
+  private static final List<String> FIRST_SECONDS_WORKLOADS = List.of("socket-pingpong", "churn");
 
   private int rounds = 5;
   private long measureMs = 3000;
-  // Long enough for the steady state: the agent instruments the socket classes a few hundred
-  // milliseconds after start, once its weaver is warm, and the JIT then recompiles what it had
-  // compiled before; pinned to one CPU, that takes a few seconds (measured: a 2 s warm-up still
-  // showed up to 10 % of it in churn, a 6 s one none).
+  // Long enough for the JIT to settle. In the "first seconds" section the agent instruments the
+  // socket classes during it, and the JIT recompiles what it had compiled before; pinned to one
+  // CPU, that takes a few seconds (measured: a 2 s warm-up still showed up to 10 % of it in churn,
+  // a 6 s one none).
   private long warmupMs = 5000;
   /**
    * The JDK's HttpClient and HttpServer are still being compiled after 5 s pinned to one CPU (the
@@ -91,7 +104,14 @@ public final class BenchmarkMain {
         "no agent/s", "agent/s", "ratio", "A/A ±", "CPU/call", "+CPU/call", "alloc/op");
     for (String w : THROUGHPUT) {
       if (only == null || only.equals(w)) {
-        throughput(w);
+        throughput(w, STEADY);
+      }
+    }
+    if (only == null || only.equals("first-seconds")) {
+      System.out.printf("%nA JVM's first seconds: traffic from the first instant, before the agent's"
+          + " weaver is ready, into a fresh heap:%n");
+      for (String w : FIRST_SECONDS_WORKLOADS) {
+        throughput(w, FIRST_SECONDS);
       }
     }
     if (only == null || only.equals("onoff")) {
@@ -105,13 +125,13 @@ public final class BenchmarkMain {
     }
   }
 
-  private void throughput(String workload) throws Exception {
+  private void throughput(String workload, List<String> jvmOptions) throws Exception {
     List<Map<String, String>> without = new ArrayList<>();
     List<Map<String, String>> with = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
       boolean agentFirst = r % 2 == 1;
-      (agentFirst ? with : without).add(child(agentFirst, workload));
-      (agentFirst ? without : with).add(child(!agentFirst, workload));
+      (agentFirst ? with : without).add(child(agentFirst, workload, measureMs, jvmOptions));
+      (agentFirst ? without : with).add(child(!agentFirst, workload, measureMs, jvmOptions));
     }
     double base = median(without, "opsPerSec");
     double traced = median(with, "opsPerSec");
@@ -132,7 +152,9 @@ public final class BenchmarkMain {
     System.out.printf("%nThe agent's hooks on and off in one JVM, half-second windows over %.0f s"
         + " (median of each):%n", ON_OFF_MEASURE_MS / 1000.0);
     for (String w : List.of("socket-pingpong", "nio-pingpong", "churn")) {
-      Map<String, String> r = child(true, w, ON_OFF_MEASURE_MS, "-D" + Workloads.ON_OFF + "=true");
+      List<String> options = new ArrayList<>(STEADY);
+      options.add("-D" + Workloads.ON_OFF + "=true");
+      Map<String, String> r = child(true, w, ON_OFF_MEASURE_MS, options);
       double on = Double.parseDouble(r.get("onCpuNsPerCall"));
       double off = Double.parseDouble(r.get("offCpuNsPerCall"));
       System.out.printf(Locale.ROOT, "%-16s CPU/call off %6.0f ns, on %6.0f ns: %+5.0f ns;"
@@ -164,11 +186,11 @@ public final class BenchmarkMain {
   }
 
   private Map<String, String> child(boolean withAgent, String workload, String... extra) throws Exception {
-    return child(withAgent, workload, measureMs, null, extra);
+    return child(withAgent, workload, measureMs, List.of(), extra);
   }
 
   private Map<String, String> child(boolean withAgent, String workload, long measuredMs,
-      String jvmOption, String... extra) throws Exception {
+      List<String> jvmOptions, String... extra) throws Exception {
     List<String> cmd = new ArrayList<>();
     // Start-up is measured unpinned: pinned to one CPU, the agent's background warm-up could not
     // run beside the application as it does on any real machine.
@@ -176,9 +198,7 @@ public final class BenchmarkMain {
       cmd.addAll(List.of("taskset", "-c", pin));
     }
     cmd.addAll(List.of(java.toString(), "-Xms1g", "-Xmx1g", "-XX:+UseParallelGC"));
-    if (jvmOption != null) {
-      cmd.add(jvmOption);
-    }
+    cmd.addAll(jvmOptions);
     if (withAgent) {
       cmd.add("-javaagent:" + agent.toAbsolutePath());
     }

@@ -36,6 +36,9 @@ public final class Workloads {
     String workload = args[0];
     long warmupMs = Long.parseLong(args[1]);
     long measureMs = Long.parseLong(args[2]);
+    if (!workload.equals("startup") && !workload.equals("memory")) {
+      AgentReadiness.await();
+    }
     switch (workload) {
       case "startup": startup(); break;
       case "memory": memory(Integer.parseInt(args[3])); break;
