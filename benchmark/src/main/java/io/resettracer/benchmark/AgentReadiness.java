@@ -32,7 +32,7 @@ final class AgentReadiness {
    * agent, at once without the agent or with {@link #TRAFFIC_AT_ONCE}.
    */
   static void await() throws Exception {
-    Object tracker = installedTracker();
+    Object tracker = AgentHooks.installed();
     if (tracker == null || Boolean.getBoolean(TRAFFIC_AT_ONCE)) {
       return;
     }
@@ -48,15 +48,6 @@ final class AgentReadiness {
       Thread.sleep(50);
     }
     System.err.println("the agent did not instrument the socket classes within 30 s; measuring anyway");
-  }
-
-  private static Object installedTracker() {
-    try {
-      Class<?> hooks = Class.forName("io.resettracer.bootstrap.ResetTracerHooks", true, null);
-      return hooks.getMethod("installed").invoke(null);
-    } catch (ReflectiveOperationException e) {
-      return null; // no agent in this JVM
-    }
   }
 
   private static void probe() throws IOException {

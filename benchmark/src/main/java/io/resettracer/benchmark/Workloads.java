@@ -359,15 +359,12 @@ public final class Workloads {
    */
   private static void onOff(int socketCallsPerOp, long measureMs, Runnable op, long[] ids) {
     Method install;
-    Object dispatcher;
     try {
-      Class<?> hooks = Class.forName("io.resettracer.bootstrap.ResetTracerHooks", true, null);
-      Class<?> type = Class.forName("io.resettracer.bootstrap.HookDispatcher", true, null);
-      install = hooks.getMethod("install", type);
-      dispatcher = hooks.getMethod("installed").invoke(null);
+      install = AgentHooks.installMethod();
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("the on/off mode needs the agent: " + e);
     }
+    Object dispatcher = AgentHooks.installed();
     if (dispatcher == null) {
       throw new IllegalStateException("the agent's hooks are not installed");
     }
