@@ -13,8 +13,13 @@ package io.resettracer.bootstrap;
  */
 public interface HookDispatcher {
 
-  /** A connection was established by a connect (client) or an accept (server). */
-  void opened(Object connection, Object state, int transport, boolean server, Object channel);
+  /**
+   * A connection was established by a connect (client) or an accept (server). {@code channel} is
+   * the object its endpoints are read from; {@code remote} the address a connect was given, where
+   * the advice has it (null otherwise).
+   */
+  void opened(
+      Object connection, Object state, int transport, boolean server, Object channel, Object remote);
 
   /** A connect failed; {@code remote} is the address it was aimed at, if known. */
   void connectFailed(Object connection, int transport, Object remote, Throwable failure);

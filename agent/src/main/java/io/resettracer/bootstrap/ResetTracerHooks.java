@@ -45,11 +45,11 @@ public final class ResetTracerHooks {
   }
 
   public static void opened(
-      Object connection, Object state, int transport, boolean server, Object channel) {
+      Object connection, Object state, int transport, boolean server, Object channel, Object remote) {
     HookDispatcher d = dispatcher;
     if (d != null && connection != null) {
       try {
-        d.opened(connection, state, transport, server, channel);
+        d.opened(connection, state, transport, server, channel, remote);
       } catch (Throwable t) {
         swallow(t);
       }

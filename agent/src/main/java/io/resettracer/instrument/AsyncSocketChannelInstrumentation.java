@@ -45,7 +45,7 @@ final class AsyncSocketChannelInstrumentation {
         @Advice.FieldValue("fd") FileDescriptor fd,
         @Advice.Thrown Throwable failure) {
       if (failure == null) {
-        ResetTracerHooks.opened(fd, null, ResetTracerHooks.ASYNC, false, self);
+        ResetTracerHooks.opened(fd, null, ResetTracerHooks.ASYNC, false, self, null);
       }
     }
   }
@@ -64,7 +64,7 @@ final class AsyncSocketChannelInstrumentation {
         @Advice.Return Object accepted,
         @Advice.Thrown Throwable failure) {
       if (failure == null && accepted != null) {
-        ResetTracerHooks.opened(fd, null, ResetTracerHooks.ASYNC, true, accepted);
+        ResetTracerHooks.opened(fd, null, ResetTracerHooks.ASYNC, true, accepted, null);
       }
     }
   }

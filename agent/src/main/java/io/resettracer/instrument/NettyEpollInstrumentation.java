@@ -106,7 +106,7 @@ final class NettyEpollInstrumentation {
       if (failure != null) {
         ResetTracerHooks.connectFailed(self, ResetTracerHooks.NETTY_EPOLL, remote, failure);
       } else if (connected) {
-        ResetTracerHooks.opened(self, null, ResetTracerHooks.NETTY_EPOLL, false, self);
+        ResetTracerHooks.opened(self, null, ResetTracerHooks.NETTY_EPOLL, false, self, null);
       }
     }
   }
@@ -120,7 +120,7 @@ final class NettyEpollInstrumentation {
       if (failure != null) {
         ResetTracerHooks.connectFailed(self, ResetTracerHooks.NETTY_EPOLL, null, failure);
       } else if (connected) {
-        ResetTracerHooks.opened(self, null, ResetTracerHooks.NETTY_EPOLL, false, self);
+        ResetTracerHooks.opened(self, null, ResetTracerHooks.NETTY_EPOLL, false, self, null);
       }
     }
   }
@@ -129,7 +129,7 @@ final class NettyEpollInstrumentation {
     // A constructor's exceptions cannot be caught by its advice: exit advice runs on success only.
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.Argument(1) Object socket) {
-      ResetTracerHooks.opened(socket, null, ResetTracerHooks.NETTY_EPOLL, true, socket);
+      ResetTracerHooks.opened(socket, null, ResetTracerHooks.NETTY_EPOLL, true, socket, null);
     }
   }
 }

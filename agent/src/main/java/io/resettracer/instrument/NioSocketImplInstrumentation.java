@@ -69,7 +69,7 @@ final class NioSocketImplInstrumentation {
         @Advice.Argument(0) Object remote,
         @Advice.Thrown Throwable failure) {
       if (failure == null) {
-        ResetTracerHooks.opened(self, state, ResetTracerHooks.SOCKET, false, self);
+        ResetTracerHooks.opened(self, state, ResetTracerHooks.SOCKET, false, self, remote);
       } else {
         ResetTracerHooks.connectFailed(self, ResetTracerHooks.SOCKET, remote, failure);
       }
@@ -87,7 +87,7 @@ final class NioSocketImplInstrumentation {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.Argument(0) Object accepted, @Advice.Thrown Throwable failure) {
       if (failure == null) {
-        ResetTracerHooks.opened(accepted, null, ResetTracerHooks.SOCKET, true, accepted);
+        ResetTracerHooks.opened(accepted, null, ResetTracerHooks.SOCKET, true, accepted, null);
       }
     }
   }

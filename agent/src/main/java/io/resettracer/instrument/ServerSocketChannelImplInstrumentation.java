@@ -31,7 +31,7 @@ final class ServerSocketChannelImplInstrumentation {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.Return Object accepted, @Advice.Thrown Throwable failure) {
       if (failure == null && accepted != null) {
-        ResetTracerHooks.opened(accepted, null, ResetTracerHooks.NIO, true, accepted);
+        ResetTracerHooks.opened(accepted, null, ResetTracerHooks.NIO, true, accepted, null);
       }
     }
   }

@@ -99,7 +99,7 @@ final class SocketChannelImplInstrumentation {
         ResetTracerHooks.connectFailed(self, ResetTracerHooks.NIO, remote, failure);
       } else if (connected) {
         // finishConnect() keeps returning true once connected: the tracker counts only the first.
-        ResetTracerHooks.opened(self, state, ResetTracerHooks.NIO, false, self);
+        ResetTracerHooks.opened(self, state, ResetTracerHooks.NIO, false, self, null);
       }
     }
   }
@@ -119,7 +119,7 @@ final class SocketChannelImplInstrumentation {
         @Advice.Argument(0) Object remote,
         @Advice.Thrown Throwable failure) {
       if (failure == null) {
-        ResetTracerHooks.opened(self, state, ResetTracerHooks.NIO, false, self);
+        ResetTracerHooks.opened(self, state, ResetTracerHooks.NIO, false, self, null);
       } else {
         ResetTracerHooks.connectFailed(self, ResetTracerHooks.NIO, remote, failure);
       }

@@ -1,20 +1,19 @@
 package io.resettracer.track;
 
-import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * What reset-tracer knows about one live connection: a handful of primitives, updated on every
- * successful read and write without allocation or locks. It is a weak reference to the connection
- * object, so the state dies with the socket even when the application never closes it.
+ * successful read and write without allocation or locks. It is reachable only from its connection
+ * (the connection's own field, or the weak entry of the {@link ConnectionTable}), so it dies with
+ * the socket even when the application never closes it.
  *
  * <p>Reads and writes on one connection are each serialised by the JDK's own per-socket locks, so the
  * counters have one writer at a time per direction; the cross-direction fields (last I/O, exchange
  * bookkeeping) tolerate the benign races of a full-duplex socket.
  */
-final class ConnectionState extends WeakReference<Object> {
+final class ConnectionState {
 
   private static final int NONE = 0;
   private static final int READ = 1;
@@ -24,14 +23,6 @@ final class ConnectionState extends WeakReference<Object> {
       AtomicIntegerFieldUpdater.newUpdater(ConnectionState.class, "failed");
   private static final AtomicIntegerFieldUpdater<ConnectionState> CLOSED =
       AtomicIntegerFieldUpdater.newUpdater(ConnectionState.class, "closed");
-
-  /**
-   * The connection's identity hash, set by the table as it takes the state: a state kept in its
-   * connection's own field never needs it, and a fresh object's first identity hash costs an atomic
-   * update of its header.
-   */
-  int hash;
-  volatile ConnectionState next;
 
   final Transport transport;
   final Role role;
@@ -70,8 +61,6 @@ final class ConnectionState extends WeakReference<Object> {
   private volatile int closed;
 
   ConnectionState(
-      Object connection,
-      ReferenceQueue<Object> queue,
       Transport transport,
       Role role,
       boolean ageKnown,
@@ -79,7 +68,6 @@ final class ConnectionState extends WeakReference<Object> {
       boolean tcp,
       InetSocketAddress remote,
       InetSocketAddress local) {
-    super(connection, queue);
     this.transport = transport;
     this.role = role;
     this.ageKnown = ageKnown;

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 
 /**
  * A weak identity map from connection objects to their {@link ConnectionState}, for connections
@@ -26,19 +27,36 @@ import java.lang.ref.ReferenceQueue;
  * switched on and off every half second, NIO ping-pong: 85–110 ns per call with the chain table →
  * {@code AtomicReferenceArray} → array length → slot → state, 45–75 ns with this one (together with
  * the tracker's clock change). Here the mask sits beside the array reference, so the slot's address
- * is known from one line of this object: table → slot → state.
+ * is known from one line of this object: table → slot → entry → state (the entry and its state are
+ * allocated together, so the last step is mostly to a neighbouring line).
+ *
+ * <p>The weak reference is the table's, not the state's: a state kept in its connection's own field
+ * is plain data, and neither carries the reference's fields nor is ever discovered by the collector.
  */
 final class ConnectionTable {
 
   private static final int INITIAL_CAPACITY = 256;
 
-  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(ConnectionState[].class);
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Entry[].class);
+
+  /** One connection's place in the table: a weak reference to it, with its state. */
+  private static final class Entry extends WeakReference<Object> {
+    final ConnectionState state;
+    final int hash;
+    volatile Entry next;
+
+    Entry(Object connection, ReferenceQueue<Object> queue, ConnectionState state, int hash) {
+      super(connection, queue);
+      this.state = state;
+      this.hash = hash;
+    }
+  }
 
   private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
   private final int maxEntries;
   // Only grows. A resize publishes the array before its mask and a lookup reads the mask first, so
   // a mask never indexes past its array; an old mask with a new array only misses.
-  private volatile ConnectionState[] buckets = new ConnectionState[INITIAL_CAPACITY];
+  private volatile Entry[] buckets = new Entry[INITIAL_CAPACITY];
   private volatile int mask = INITIAL_CAPACITY - 1;
   private volatile int size; // written under this
   private long refused; // guarded by this
@@ -48,10 +66,15 @@ final class ConnectionTable {
   }
 
   ConnectionState get(Object connection) {
+    Entry e = entry(connection);
+    return e == null ? null : e.state;
+  }
+
+  private Entry entry(Object connection) {
     int m = mask;
-    ConnectionState[] b = buckets;
+    Entry[] b = buckets;
     int h = System.identityHashCode(connection);
-    for (ConnectionState e = slot(b, h & m); e != null; e = e.next) {
+    for (Entry e = slot(b, h & m); e != null; e = e.next) {
       if (e.get() == connection) {
         return e;
       }
@@ -64,19 +87,14 @@ final class ConnectionTable {
     return size >= maxEntries;
   }
 
-  ReferenceQueue<Object> queue() {
-    return collected;
-  }
-
   /**
-   * Adds {@code created}, the new state of its connection, unless that connection already has one:
-   * returns the state that is in the table, or null when the table is full (the connection then
+   * Adds {@code created}, the new state of {@code connection}, unless that connection already has
+   * one: returns the state that is in the table, or null when the table is full (the connection then
    * goes untracked, and is counted).
    */
-  synchronized ConnectionState putIfAbsent(ConnectionState created) {
-    Object connection = created.get();
+  synchronized ConnectionState putIfAbsent(Object connection, ConnectionState created) {
     ConnectionState existing = get(connection);
-    if (existing != null || connection == null) {
+    if (existing != null) {
       return existing;
     }
     expungeCollected();
@@ -84,25 +102,25 @@ final class ConnectionTable {
       refused++;
       return null;
     }
-    ConnectionState[] b = buckets;
+    Entry[] b = buckets;
     if (size + 1 > b.length * 3 / 4) {
       b = resize(b);
     }
-    created.hash = System.identityHashCode(connection); // published with the slot
-    int i = created.hash & (b.length - 1);
-    created.next = slot(b, i);
-    SLOT.setRelease(b, i, created);
+    Entry e = new Entry(connection, collected, created, System.identityHashCode(connection));
+    int i = e.hash & (b.length - 1);
+    e.next = slot(b, i);
+    SLOT.setRelease(b, i, e);
     size++;
     return created;
   }
 
-  /** Forgets a closed connection. Its state is cleared so the collector never queues it. */
+  /** Forgets a closed connection. Its entry is cleared so the collector never queues it. */
   void remove(Object connection) {
-    ConnectionState s = get(connection);
-    if (s != null) {
+    Entry e = entry(connection);
+    if (e != null) {
       synchronized (this) {
-        if (unlink(s)) {
-          s.clear();
+        if (unlink(e)) {
+          e.clear();
         }
       }
     }
@@ -119,15 +137,15 @@ final class ConnectionTable {
 
   private void expungeCollected() {
     for (Reference<?> r; (r = collected.poll()) != null; ) {
-      unlink((ConnectionState) r);
+      unlink((Entry) r);
     }
   }
 
-  private boolean unlink(ConnectionState dead) {
-    ConnectionState[] b = buckets;
+  private boolean unlink(Entry dead) {
+    Entry[] b = buckets;
     int i = dead.hash & (b.length - 1);
-    ConnectionState prev = null;
-    for (ConnectionState e = slot(b, i); e != null; prev = e, e = e.next) {
+    Entry prev = null;
+    for (Entry e = slot(b, i); e != null; prev = e, e = e.next) {
       if (e == dead) {
         if (prev == null) {
           SLOT.setRelease(b, i, e.next);
@@ -142,16 +160,16 @@ final class ConnectionTable {
   }
 
   /**
-   * Rehashes into a new array. A lookup walking an old chain meanwhile may follow a moved state into
+   * Rehashes into a new array. A lookup walking an old chain meanwhile may follow a moved entry into
    * its new chain and miss: the miss is one of those the class comment allows.
    */
-  private ConnectionState[] resize(ConnectionState[] old) {
-    ConnectionState[] grown = new ConnectionState[old.length * 2];
+  private Entry[] resize(Entry[] old) {
+    Entry[] grown = new Entry[old.length * 2];
     int m = grown.length - 1;
     for (int i = 0; i < old.length; i++) {
-      ConnectionState e = slot(old, i);
+      Entry e = slot(old, i);
       while (e != null) {
-        ConnectionState following = e.next;
+        Entry following = e.next;
         int j = e.hash & m;
         e.next = grown[j];
         grown[j] = e;
@@ -163,7 +181,7 @@ final class ConnectionTable {
     return grown;
   }
 
-  private static ConnectionState slot(ConnectionState[] b, int i) {
-    return (ConnectionState) SLOT.getAcquire(b, i);
+  private static Entry slot(Entry[] b, int i) {
+    return (Entry) SLOT.getAcquire(b, i);
   }
 }

@@ -47,29 +47,31 @@ public final class ConnectionTracker implements HookDispatcher {
   }
 
   @Override
-  public void opened(Object connection, Object state, int transport, boolean server, Object channel) {
+  public void opened(
+      Object connection, Object state, int transport, boolean server, Object channel, Object remote) {
     if (state != null
         || (!fields.carried(connection, transport) && table.get(connection) != null)) {
       return; // finishConnect() reports success again on every call once connected
     }
     long now = nowNanos; // opening is frequent under churn: the coarse clock, as for I/O
-    InetSocketAddress remote = null;
-    InetSocketAddress local = null;
+    InetSocketAddress remoteEnd = null;
+    InetSocketAddress localEnd = null;
     boolean tcp = true;
     if (transport == io.resettracer.bootstrap.ResetTracerHooks.SOCKET) {
-      // Always TCP. A client's peer is read now, for the peer's history; the rest of the endpoints
+      // Always TCP. A client's peer is known now, for the peer's history; the rest of the endpoints
       // stay readable on the impl and are resolved only if the connection fails.
-      remote = server ? null : ConnectionIntrospector.remoteOfSocketImpl(channel);
+      remoteEnd = server ? null : connectedTo(remote, channel);
     } else {
       InetSocketAddress[] endpoints = ConnectionIntrospector.endpoints(channel);
       tcp = endpoints != null;
       if (tcp) {
-        remote = endpoints[0];
-        local = endpoints[1];
+        remoteEnd = endpoints[0];
+        localEnd = endpoints[1];
       }
     }
     ConnectionState s =
-        track(connection, transport, server ? Role.SERVER : Role.CLIENT, true, now, tcp, remote, local);
+        track(connection, transport, server ? Role.SERVER : Role.CLIENT, true, now, tcp, remoteEnd,
+            localEnd);
     if (s != null && tcp) {
       opened.increment();
       if (!server && s.remote != null && s.peer == null) {
@@ -81,6 +83,22 @@ public final class ConnectionTracker implements HookDispatcher {
         }
       }
     }
+  }
+
+  /**
+   * The address a socket connected to: the connect's own argument, which the application built
+   * already (reading the impl's fields instead cost a reflective read and a new address per
+   * connection). The JDK connects to the local host when given the wildcard address; the impl's
+   * fields then say where it went.
+   */
+  private static InetSocketAddress connectedTo(Object target, Object impl) {
+    if (target instanceof InetSocketAddress) {
+      InetSocketAddress a = (InetSocketAddress) target;
+      if (a.getAddress() != null && !a.getAddress().isAnyLocalAddress()) {
+        return a;
+      }
+    }
+    return ConnectionIntrospector.remoteOfSocketImpl(impl);
   }
 
   @Override
@@ -267,13 +285,11 @@ public final class ConnectionTracker implements HookDispatcher {
       Object connection, int transport, Role role, boolean ageKnown, long now, boolean tcp,
       InetSocketAddress remote, InetSocketAddress local) {
     ConnectionState created =
-        new ConnectionState(
-            connection, table.queue(), Transport.of(transport), role, ageKnown, now, tcp, remote,
-            local);
+        new ConnectionState(Transport.of(transport), role, ageKnown, now, tcp, remote, local);
     created.owner = this; // published by the claim's atomic exchange or the table's lock
     Object held = fields.claim(connection, transport, created);
     if (held == null) {
-      return table.putIfAbsent(created);
+      return table.putIfAbsent(connection, created);
     }
     if (held == created) {
       ownState.increment();

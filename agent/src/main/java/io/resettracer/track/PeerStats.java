@@ -1,5 +1,6 @@
 package io.resettracer.track;
 
+import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -16,15 +17,31 @@ final class PeerStats {
   /** Recent resets and refusals kept per peer: enough to see bursts and learn an idle limit. */
   static final int KEPT = 32;
 
+  /** The peer: its address and port. */
+  final InetAddress address;
+  final int port;
   /** Longest idle before an exchange that then completed; -1 until one completes. */
   long longestSurvivedIdleNanos = -1;
   /** Connections opened to this peer. */
   long connects;
   /** When the registry last handed this peer out: the least recently used is forgotten first. */
   long lastUsedNanos;
+  /** Set when the registry forgets this peer, for its cache of recently used peers. */
+  boolean forgotten;
 
   private final ArrayDeque<StampedReset> resets = new ArrayDeque<>(); // guarded by this
   private final ArrayDeque<Long> refusedAt = new ArrayDeque<>(); // guarded by this
+
+  PeerStats(InetAddress address, int port) {
+    this.address = address;
+    this.port = port;
+  }
+
+  /** True when this is the record of {@code address} and {@code port}. */
+  boolean is(InetAddress address, int port) {
+    // Identity first: a resolved address is usually the same object connect after connect.
+    return this.port == port && (this.address == address || this.address.equals(address));
+  }
 
   void survived(long idleNanos) {
     if (idleNanos > longestSurvivedIdleNanos) {

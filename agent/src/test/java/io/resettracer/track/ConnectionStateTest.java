@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.ref.ReferenceQueue;
 import org.junit.jupiter.api.Test;
 
 /** The bookkeeping behind idle time and exchanges, on a timeline of plain numbers. */
 class ConnectionStateTest {
 
   private static final long S = 1_000_000_000L;
-  private final Object socket = new Object();
-  private final ConnectionState s = new ConnectionState(socket, new ReferenceQueue<>(),
-      Transport.SOCKET, Role.CLIENT, true, 0, true, null, null);
+  private final ConnectionState s =
+      new ConnectionState(Transport.SOCKET, Role.CLIENT, true, 0, true, null, null);
 
   @Test
   void idleIsMeasuredBeforeTheRequestNotAtTheFailingRead() {

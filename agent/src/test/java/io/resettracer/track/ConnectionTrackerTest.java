@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.resettracer.bootstrap.ResetTracerHooks;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +22,9 @@ class ConnectionTrackerTest {
 
   private final List<ResetFacts> resets = new ArrayList<>();
   private final List<ResetHistory> histories = new ArrayList<>();
+  private final PeerRegistry peers = new PeerRegistry(16);
   private final ConnectionTracker tracker =
-      new ConnectionTracker(100, new PeerRegistry(16), (f, h) -> {
+      new ConnectionTracker(100, peers, (f, h) -> {
         resets.add(f);
         histories.add(h);
       }, new StandInFields());
@@ -67,7 +70,7 @@ class ConnectionTrackerTest {
 
   @Test
   void endOfStreamRightAfterARequestOnAReusedConnectionIsAPrematureClose() {
-    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection);
+    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection, null);
     exchange();
     tracker.written(connection, null, ResetTracerHooks.NIO, 20, null);
     tracker.read(connection, null, ResetTracerHooks.NIO, -1, null);
@@ -86,7 +89,7 @@ class ConnectionTrackerTest {
   void endOfStreamLongAfterTheLastWriteIsNoPrematureClose() throws InterruptedException {
     // The shape a client that reads on one thread and writes on another can leave: the reply was
     // read before the request's write was recorded, and the keep-alive close comes much later.
-    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection);
+    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection, null);
     exchange();
     tracker.written(connection, null, ResetTracerHooks.NIO, 20, null);
     Thread.sleep(ConnectionTracker.STALE_CLOSE_WINDOW_NANOS / 1_000_000 + 200);
@@ -96,7 +99,7 @@ class ConnectionTrackerTest {
 
   @Test
   void endOfStreamAfterAResponseIsAcleanClose() {
-    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection);
+    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection, null);
     exchange();
     tracker.read(connection, null, ResetTracerHooks.NIO, -1, null);
     assertTrue(resets.isEmpty());
@@ -104,7 +107,7 @@ class ConnectionTrackerTest {
 
   @Test
   void endOfStreamOnTheFirstRequestIsNotReported() {
-    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection);
+    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection, null);
     tracker.written(connection, null, ResetTracerHooks.NIO, 20, null);
     tracker.read(connection, null, ResetTracerHooks.NIO, -1, null);
     assertTrue(resets.isEmpty(), "not a reused connection");
@@ -112,7 +115,7 @@ class ConnectionTrackerTest {
 
   @Test
   void endOfStreamAfterAServersReplyIsHowKeepAliveConnectionsEnd() {
-    tracker.opened(connection, null, ResetTracerHooks.NIO, true, connection);
+    tracker.opened(connection, null, ResetTracerHooks.NIO, true, connection, null);
     for (int i = 0; i < 3; i++) {
       tracker.read(connection, null, ResetTracerHooks.NIO, 20, null); // request
       tracker.written(connection, null, ResetTracerHooks.NIO, 10, null); // reply
@@ -133,7 +136,7 @@ class ConnectionTrackerTest {
 
   @Test
   void theFirstResetIsReportedAndLaterOnesAreEchoes() {
-    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection);
+    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection, null);
     exchange();
     tracker.read(connection, null, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
     tracker.read(connection, null, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
@@ -145,7 +148,7 @@ class ConnectionTrackerTest {
   @Test
   void aConnectionWithTheStateFieldCarriesItsOwnStateAndTheTableIsNotUsed() {
     ConnectionWithStateField c = new ConnectionWithStateField();
-    tracker.opened(c, null, ResetTracerHooks.NIO, false, c);
+    tracker.opened(c, null, ResetTracerHooks.NIO, false, c, null);
     Object state = c.resetTracer$state;
     assertTrue(state instanceof ConnectionState, "opening puts the state into the field");
     assertEquals(1, tracker.trackedConnections());
@@ -172,7 +175,8 @@ class ConnectionTrackerTest {
     tracker.read(c, null, ResetTracerHooks.NIO, 10, null);
     Object state = c.resetTracer$state;
     assertTrue(state instanceof ConnectionState);
-    tracker.opened(c, state, ResetTracerHooks.NIO, false, c); // a late finishConnect(): no new state
+    // A late finishConnect(): no new state.
+    tracker.opened(c, state, ResetTracerHooks.NIO, false, c, null);
     assertEquals(state, c.resetTracer$state);
     tracker.written(c, state, ResetTracerHooks.NIO, 5, null);
     tracker.read(c, state, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
@@ -188,7 +192,7 @@ class ConnectionTrackerTest {
     ConnectionTracker bounded =
         new ConnectionTracker(0, new PeerRegistry(16), (f, h) -> seen.add(f), new StandInFields());
     ConnectionWithStateField c = new ConnectionWithStateField();
-    bounded.opened(c, null, ResetTracerHooks.NIO, false, c);
+    bounded.opened(c, null, ResetTracerHooks.NIO, false, c, null);
     Object state = c.resetTracer$state;
     bounded.written(c, state, ResetTracerHooks.NIO, 20, null);
     bounded.read(c, state, ResetTracerHooks.NIO, -1, new SocketException("Connection reset"));
@@ -196,7 +200,32 @@ class ConnectionTrackerTest {
     assertEquals(1, seen.size(), "its state is its own: the table's bound does not apply");
     assertEquals(20, seen.get(0).bytesWritten());
     assertEquals(1, bounded.echoes());
-    bounded.opened(connection, null, ResetTracerHooks.NIO, false, connection);
+    bounded.opened(connection, null, ResetTracerHooks.NIO, false, connection, null);
     assertEquals(1, bounded.untracked(), "a connection without the field finds the table full");
+  }
+
+  @Test
+  void aSocketClientsPeerIsTheAddressItConnectedTo() {
+    ConnectionWithStateField c = new ConnectionWithStateField();
+    InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
+    tracker.opened(c, null, ResetTracerHooks.SOCKET, false, c, target);
+    Object state = c.resetTracer$state;
+    tracker.written(c, state, ResetTracerHooks.SOCKET, 20, null);
+    tracker.read(c, state, ResetTracerHooks.SOCKET, -1, new SocketException("Connection reset"));
+    assertEquals(1, resets.size());
+    assertEquals(InetAddress.getLoopbackAddress().getHostAddress(), resets.get(0).remoteAddress());
+    assertEquals(8080, resets.get(0).remotePort());
+    assertEquals(1, peers.connects(InetAddress.getLoopbackAddress().getHostAddress(), 8080));
+  }
+
+  @Test
+  void aSocketConnectedToTheWildcardAddressIsNotFiledUnderIt() throws Exception {
+    // The JDK connects to the local host instead, and says so in the impl's own fields; a stand-in
+    // has none, so the peer stays unknown rather than becoming 0.0.0.0.
+    ConnectionWithStateField c = new ConnectionWithStateField();
+    InetSocketAddress wildcard = new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8080);
+    tracker.opened(c, null, ResetTracerHooks.SOCKET, false, c, wildcard);
+    assertEquals(0, peers.connects("0.0.0.0", 8080));
+    assertEquals(1, tracker.openedConnections());
   }
 }
