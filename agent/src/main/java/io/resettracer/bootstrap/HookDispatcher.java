@@ -15,8 +15,8 @@ public interface HookDispatcher {
 
   /**
    * A connection was established by a connect (client) or an accept (server). {@code channel} is
-   * the object its endpoints are read from; {@code remote} the address a connect was given, where
-   * the advice has it (null otherwise).
+   * the object its endpoints are read from; {@code remote} is the address a {@code Socket}'s connect
+   * was given (null elsewhere: a channel's endpoints are read from the channel as it opens).
    */
   void opened(
       Object connection, Object state, int transport, boolean server, Object channel, Object remote);

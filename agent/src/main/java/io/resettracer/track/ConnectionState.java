@@ -5,9 +5,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * What reset-tracer knows about one live connection: a handful of primitives, updated on every
- * successful read and write without allocation or locks. It is reachable only from its connection
- * (the connection's own field, or the weak entry of the {@link ConnectionTable}), so it dies with
- * the socket even when the application never closes it.
+ * successful read and write without allocation or locks. It is held by its connection's own field,
+ * or by an entry of the {@link ConnectionTable}: a weak reference to the connection, dropped once
+ * the socket is collected. Either way the state goes with the socket even when the application
+ * never closes it.
  *
  * <p>Reads and writes on one connection are each serialised by the JDK's own per-socket locks, so the
  * counters have one writer at a time per direction; the cross-direction fields (last I/O, exchange

@@ -10,9 +10,9 @@ import java.lang.ref.WeakReference;
  * A weak identity map from connection objects to their {@link ConnectionState}, for connections
  * whose class has no state field of its own (loaded before the agent; the asynchronous channel's
  * descriptors; Netty's sockets). Built for a lookup on each of their socket reads and writes:
- * {@link #get} takes no lock and allocates nothing. Inserts and
- * removals (one each per connection) take a lock; inserts also expunge the states of sockets that
- * were collected without being closed, and grow the table.
+ * {@link #get} takes no lock and allocates nothing. Inserts and removals (one each per connection)
+ * take a lock; inserts also expunge the entries of sockets that were collected without being
+ * closed, and grow the table.
  *
  * <p>Closed connections are removed at once: a young generation can go for many seconds without a
  * collection, and under connection churn the dead states would otherwise pile up by the hundred
@@ -71,6 +71,9 @@ final class ConnectionTable {
   }
 
   private Entry entry(Object connection) {
+    if (connection == null) {
+      return null; // a cleared entry, not yet expunged, would match it
+    }
     int m = mask;
     Entry[] b = buckets;
     int h = System.identityHashCode(connection);

@@ -33,8 +33,8 @@ public final class PeerRegistry {
   private final int maxPeers;
   private final ConcurrentHashMap<InetSocketAddress, PeerStats> peers = new ConcurrentHashMap<>();
   // Plain reads and writes: a reference is written atomically, and a stale or lost slot only sends
-  // a lookup to the map.
-  private final PeerStats[] recent = new PeerStats[RECENT_SLOTS];
+  // a lookup to the map. Package-private for the tests, which stage a race with an eviction.
+  final PeerStats[] recent = new PeerStats[RECENT_SLOTS];
   private final ArrayDeque<PeerStats.StampedReset> recentResets = new ArrayDeque<>(); // guarded by this
 
   public PeerRegistry(int maxPeers) {
@@ -53,7 +53,7 @@ public final class PeerRegistry {
     if (p == null || !p.is(address, port) || p.forgotten) {
       p = peers.get(remote);
       if (p == null) {
-        p = peers.computeIfAbsent(remote, r -> new PeerStats(address, port));
+        p = peers.computeIfAbsent(remote, r -> new PeerStats(address, port, nowNanos));
         if (peers.size() > maxPeers) {
           forgetLeastRecentlyUsed(p);
         }
@@ -64,7 +64,7 @@ public final class PeerRegistry {
     return p;
   }
 
-  private static int slot(InetAddress address, int port) {
+  static int slot(InetAddress address, int port) {
     return (address.hashCode() * 31 + port) & (RECENT_SLOTS - 1);
   }
 

@@ -26,15 +26,21 @@ final class PeerStats {
   long connects;
   /** When the registry last handed this peer out: the least recently used is forgotten first. */
   long lastUsedNanos;
-  /** Set when the registry forgets this peer, for its cache of recently used peers. */
-  boolean forgotten;
+  /**
+   * Set when the registry forgets this peer, for its cache of recently used peers, where a connect
+   * racing the eviction may have put it back. Volatile: the eviction writes it under the registry's
+   * lock, connects read it without one.
+   */
+  volatile boolean forgotten;
 
   private final ArrayDeque<StampedReset> resets = new ArrayDeque<>(); // guarded by this
   private final ArrayDeque<Long> refusedAt = new ArrayDeque<>(); // guarded by this
 
-  PeerStats(InetAddress address, int port) {
+  PeerStats(InetAddress address, int port, long nowNanos) {
     this.address = address;
     this.port = port;
+    // Never the least recently used before its first use, or an eviction racing it would pick it.
+    this.lastUsedNanos = nowNanos;
   }
 
   /** True when this is the record of {@code address} and {@code port}. */

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.resettracer.bootstrap.ResetTracerHooks;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.SocketImpl;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -219,13 +223,45 @@ class ConnectionTrackerTest {
   }
 
   @Test
-  void aSocketConnectedToTheWildcardAddressIsNotFiledUnderIt() throws Exception {
-    // The JDK connects to the local host instead, and says so in the impl's own fields; a stand-in
-    // has none, so the peer stays unknown rather than becoming 0.0.0.0.
-    ConnectionWithStateField c = new ConnectionWithStateField();
+  void aSocketConnectedToTheWildcardAddressIsFiledUnderWhereItWent() throws Exception {
+    // The JDK connects to the local host when given the wildcard address, and records where it went
+    // in the impl's own fields: those name the peer, not the argument.
+    InetAddress wentTo = InetAddress.getByName("127.0.0.7");
+    ConnectedImpl impl = new ConnectedImpl(wentTo, 8080);
     InetSocketAddress wildcard = new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8080);
-    tracker.opened(c, null, ResetTracerHooks.SOCKET, false, c, wildcard);
+    tracker.opened(impl, null, ResetTracerHooks.SOCKET, false, impl, wildcard);
     assertEquals(0, peers.connects("0.0.0.0", 8080));
-    assertEquals(1, tracker.openedConnections());
+    assertEquals(1, peers.connects("127.0.0.7", 8080));
+  }
+
+  /** A socket implementation as the JDK's is once connected: its peer in SocketImpl's fields. */
+  static final class ConnectedImpl extends SocketImpl {
+    ConnectedImpl(InetAddress remote, int remotePort) {
+      address = remote;
+      port = remotePort;
+    }
+
+    @Override protected void create(boolean stream) {}
+    @Override protected void connect(String host, int port) {}
+    @Override protected void connect(InetAddress address, int port) {}
+    @Override protected void connect(SocketAddress address, int timeout) {}
+    @Override protected void bind(InetAddress host, int port) {}
+    @Override protected void listen(int backlog) {}
+    @Override protected void accept(SocketImpl s) {}
+    @Override protected InputStream getInputStream() {
+      return InputStream.nullInputStream();
+    }
+    @Override protected OutputStream getOutputStream() {
+      return OutputStream.nullOutputStream();
+    }
+    @Override protected int available() {
+      return 0;
+    }
+    @Override protected void close() {}
+    @Override protected void sendUrgentData(int data) {}
+    @Override public void setOption(int optID, Object value) {}
+    @Override public Object getOption(int optID) {
+      return null;
+    }
   }
 }

@@ -82,4 +82,16 @@ class PeerRegistryTest {
     again.connects++;
     assertEquals(1, r.connects(LOOPBACK.getHostAddress(), 1));
   }
+
+  @Test
+  void aForgottenPeerPutBackIntoTheCacheByARacingConnectIsNotUsed() {
+    PeerRegistry r = new PeerRegistry(1);
+    PeerStats first = r.of(peer(1), 10);
+    r.of(peer(2), 20); // peer 1 is forgotten
+    // A connect that found peer 1 just before the eviction writes it back into its slot after it.
+    r.recent[PeerRegistry.slot(LOOPBACK, 1)] = first;
+    PeerStats again = r.of(peer(1), 30);
+    assertNotSame(first, again, "the record the registry holds, not the forgotten one");
+    assertSame(again, r.of(peer(1), 40));
+  }
 }
