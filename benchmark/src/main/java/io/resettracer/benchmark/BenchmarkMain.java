@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * child JVM; the two variants alternate (A B B A ...) so that drift on a shared machine falls on
  * both, and each is repeated; medians are compared. Loopback throughput on a 2-core machine is noisy:
  * the spread of the no-agent runs is printed beside each ratio so a difference can be judged
- * against it, and CPU time per socket call is printed beside throughput.
+ * against it, and CPU time per socket call is printed beside throughput: the workload threads' own,
+ * and the whole JVM's (its compiler, collector and the agent's threads share the pinned CPU).
  *
  * <pre>java -jar benchmark/target/reset-tracer-benchmark.jar [--rounds 5] [--seconds 3]
  *     [--warmup 5] [--jdk JAVA_HOME] [--agent reset-tracer.jar] [--pin CPUS] [--only WORKLOAD]</pre>
@@ -100,8 +101,8 @@ public final class BenchmarkMain {
         + "children pinned to CPU %s%n", version(), rounds, measureMs / 1000.0, warmupMs / 1000.0,
         pin == null ? "none" : pin);
     System.out.println();
-    System.out.printf("%-16s %-14s %12s %12s %7s %8s %9s %9s %14s%n", "workload", "unit",
-        "no agent/s", "agent/s", "ratio", "A/A ±", "CPU/call", "+CPU/call", "alloc/op");
+    System.out.printf("%-16s %-14s %12s %12s %7s %8s %9s %9s %10s %14s%n", "workload", "unit",
+        "no agent/s", "agent/s", "ratio", "A/A ±", "CPU/call", "+CPU/call", "+JVM/call", "alloc/op");
     for (String w : THROUGHPUT) {
       if (only == null || only.equals(w)) {
         throughput(w, STEADY);
@@ -137,9 +138,12 @@ public final class BenchmarkMain {
     double traced = median(with, "opsPerSec");
     double cpuBase = median(without, "cpuNsPerCall");
     double cpuTraced = median(with, "cpuNsPerCall");
-    System.out.printf(Locale.ROOT, "%-16s %-14s %12.0f %12.0f %7.3f %7.1f%% %8.0fns %+8.0fns %6s → %-6s%n",
+    // The whole JVM's CPU, beside the workload threads': what the agent adds in other threads.
+    double jvmAdded = median(with, "jvmCpuNsPerCall") - median(without, "jvmCpuNsPerCall");
+    System.out.printf(Locale.ROOT,
+        "%-16s %-14s %12.0f %12.0f %7.3f %7.1f%% %8.0fns %+8.0fns %+8.0fns %6s → %-6s%n",
         workload, without.get(0).get("unit").replace('_', ' '), base, traced, traced / base,
-        spreadPercent(without, "opsPerSec"), cpuBase, cpuTraced - cpuBase,
+        spreadPercent(without, "opsPerSec"), cpuBase, cpuTraced - cpuBase, jvmAdded,
         bytes(median(without, "allocPerOp")), bytes(median(with, "allocPerOp")));
   }
 

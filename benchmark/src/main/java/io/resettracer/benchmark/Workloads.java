@@ -31,6 +31,9 @@ public final class Workloads {
   static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  /** The whole JVM's CPU: its compiler, collector and the agent's own threads as well. */
+  private static final com.sun.management.OperatingSystemMXBean PROCESS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   public static void main(String[] args) throws Exception {
     String workload = args[0];
@@ -311,7 +314,8 @@ public final class Workloads {
   /**
    * Runs {@code op} on this thread for the warm-up, then for the measured period, and prints the
    * operations per second and, for this thread and {@code helpers}, CPU nanoseconds and bytes
-   * allocated per operation.
+   * allocated per operation; and the whole JVM's CPU per socket call, because a gap in throughput
+   * can sit in the JVM's other threads (compiler, collector, the agent's) on the same pinned CPU.
    */
   private static void measure(String unit, int socketCallsPerOp, long warmupMs, long measureMs,
       Runnable op, Thread... helpers) {
@@ -330,6 +334,7 @@ public final class Workloads {
       return;
     }
     long cpu0 = cpu(idArray);
+    long jvm0 = PROCESS.getProcessCpuTime();
     long alloc0 = allocated(idArray);
     long start = System.nanoTime();
     long end = start + measureMs * 1_000_000;
@@ -340,11 +345,14 @@ public final class Workloads {
     }
     long elapsed = System.nanoTime() - start;
     long cpu = cpu(idArray) - cpu0;
+    long jvm = PROCESS.getProcessCpuTime() - jvm0;
     long alloc = allocated(idArray) - alloc0;
     System.out.printf(java.util.Locale.ROOT,
-        "RESULT unit=%s opsPerSec=%.1f cpuNsPerCall=%.1f allocPerOp=%.1f calls=%d%n",
+        "RESULT unit=%s opsPerSec=%.1f cpuNsPerCall=%.1f jvmCpuNsPerCall=%.1f allocPerOp=%.1f"
+            + " calls=%d%n",
         unit.replace(' ', '_'), ops * 1e9 / elapsed,
         socketCallsPerOp == 0 ? Double.NaN : cpu / (double) (ops * socketCallsPerOp),
+        socketCallsPerOp == 0 ? Double.NaN : jvm / (double) (ops * socketCallsPerOp),
         socketCallsPerOp == 0 ? Double.NaN : alloc / (double) ops, ops * socketCallsPerOp);
   }
 
