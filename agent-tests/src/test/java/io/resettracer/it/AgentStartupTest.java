@@ -36,7 +36,8 @@ class AgentStartupTest {
         DynamicTest.dynamicTest("a second -javaagent is a no-op", () -> loadedTwice(jdk)),
         DynamicTest.dynamicTest("a runtime without jdk.jfr still logs", () -> withoutJfr(jdk)),
         DynamicTest.dynamicTest("by default the first socket does not wait for the agent",
-            () -> earlyConnection(jdk)))));
+            () -> earlyConnection(jdk)),
+        DynamicTest.dynamicTest("an idle JVM's agent threads sleep", () -> idle(jdk)))));
   }
 
   private static List<String> agentLines(ChildJvm.Result r) {
@@ -126,6 +127,30 @@ class AgentStartupTest {
       System.out.println("[early] " + jdk + ": the agent was ready before the first socket");
     }
     assertEquals(0, run.swallowed, run.result.describe());
+  }
+
+  /**
+   * A JVM with open but quiet connections: the agent's threads (its clock, its background work)
+   * must not keep waking up. They woke 23 times a second before the clock learned to sleep and
+   * incidents were settled only while one is open; now only the host sample every 5 s remains.
+   */
+  private void idle(Jdks.Jdk jdk) throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "no /proc/self/task: not Linux");
+    long windowMs = 3_000;
+    ChildJvm.Result r = ChildJvm.run(jdk, List.of(ChildJvm.javaagent("")),
+        "io.resettracer.it.scenarios.IdleMain", List.of(String.valueOf(windowMs)), 60);
+    assertEquals(0, r.exitCode(), r.describe());
+    assertTrue(r.stdout().contains("DONE"), r.describe());
+    Map<String, String> facts = r.stdout().stream().filter(l -> l.startsWith("FACT "))
+        .map(l -> l.substring(5).split("=", 2)).collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
+    assertTrue(Long.parseLong(facts.get("agentThreads")) >= 2, "the agent's threads were not found:\n"
+        + r.describe());
+    long wakeUps = Long.parseLong(facts.get("wakeUps"));
+    System.out.println("[idle] " + jdk + ": the agent's threads woke " + wakeUps + " times in "
+        + windowMs + " ms of quiet");
+    // A host sample may fall into the window (a few switches: file reads); a ticking clock alone
+    // made some 60.
+    assertTrue(wakeUps <= 6, wakeUps + " wake-ups in " + windowMs + " ms:\n" + r.describe());
   }
 
   /** A jlinked runtime with the agent's modules but no jdk.jfr: resets are still logged. */

@@ -46,6 +46,11 @@ public final class IncidentCorrelator {
     open.add(f, c, connectsBefore, nowNanos);
   }
 
+  /** True while a burst is open, settled or not yet. */
+  public synchronized boolean hasOpenBurst() {
+    return open != null;
+  }
+
   /**
    * The burst, if it has been quiet for the settle window (or {@code force}), judged; null if there
    * is none or it was a lone reset (its own event says all).

@@ -15,8 +15,10 @@ import io.resettracer.track.ResetSink;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Classifies each reset and sends it to JFR and the log, on the thread that saw it; groups bursts
@@ -40,6 +42,7 @@ public final class ResetReporter implements ResetSink {
   private final Map<Verdict, Long> perVerdict = new EnumMap<>(Verdict.class);
   private final Map<Verdict, Long> incidentsPerVerdict = new EnumMap<>(Verdict.class);
   private volatile ScheduledExecutorService background;
+  private final AtomicBoolean settleScheduled = new AtomicBoolean();
   private volatile Thread shutdownFlush;
 
   private ResetReporter(
@@ -89,8 +92,8 @@ public final class ResetReporter implements ResetSink {
   }
 
   /**
-   * Starts the background work on one daemon thread: kernel counter samples and settling
-   * incidents. Also flushes an unsettled burst when the JVM exits.
+   * Starts the background work on one daemon thread: kernel counter samples, and settling
+   * incidents while a burst is open. Also flushes an unsettled burst when the JVM exits.
    */
   public synchronized void start() {
     if (background != null) {
@@ -108,8 +111,6 @@ public final class ResetReporter implements ResetSink {
     s.schedule(() -> contained(host::findCollectors), HOST_DELAY_NANOS, TimeUnit.NANOSECONDS);
     s.scheduleWithFixedDelay(() -> contained(host::sample), HOST_DELAY_NANOS,
         HostProbe.SAMPLE_EVERY_NANOS, TimeUnit.NANOSECONDS);
-    s.scheduleWithFixedDelay(() -> contained(() -> settle(false)), TICK_MILLIS, TICK_MILLIS,
-        TimeUnit.MILLISECONDS);
     background = s;
     Thread flush = new Thread(() -> contained(() -> settle(true)), "reset-tracer-exit-flush");
     try {
@@ -174,8 +175,34 @@ public final class ResetReporter implements ResetSink {
     }
     try {
       incidents.add(facts, c, history.connectsToPeer(), System.nanoTime());
+      settleSoon();
     } catch (Throwable t) {
       ResetTracerHooks.swallow(t);
+    }
+  }
+
+  // Settling is scheduled only while a burst is open, not on a fixed tick: a JVM without resets
+  // should not have the agent's thread wake twice a second for nothing.
+
+  /** Looks at the open burst one tick from now, unless a look is already scheduled. */
+  private void settleSoon() {
+    ScheduledExecutorService s = background;
+    if (s != null && settleScheduled.compareAndSet(false, true)) {
+      try {
+        s.schedule(this::settleTick, TICK_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closing) {
+        settleScheduled.set(false); // closed meanwhile: close() settles what is open
+      }
+    }
+  }
+
+  private void settleTick() {
+    contained(() -> settle(false));
+    settleScheduled.set(false);
+    // A reset added after the settle above either saw the flag still set, and so relies on this
+    // look, or sets it itself and schedules its own.
+    if (incidents.hasOpenBurst()) {
+      settleSoon();
     }
   }
 

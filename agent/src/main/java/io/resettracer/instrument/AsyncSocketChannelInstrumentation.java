@@ -39,7 +39,8 @@ final class AsyncSocketChannelInstrumentation {
   }
 
   static final class ConnectedAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(
         @Advice.This Object self,
         @Advice.FieldValue("fd") FileDescriptor fd,
@@ -51,7 +52,8 @@ final class AsyncSocketChannelInstrumentation {
   }
 
   static final class CloseAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(@Advice.FieldValue("fd") FileDescriptor fd) {
       ResetTracerHooks.closed(fd, null);
     }

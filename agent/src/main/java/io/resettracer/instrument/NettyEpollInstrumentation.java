@@ -66,7 +66,8 @@ final class NettyEpollInstrumentation {
   }
 
   static final class ReadAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(
         @Advice.This Object self, @Advice.Return int n, @Advice.Thrown Throwable failure) {
       ResetTracerHooks.read(self, null, ResetTracerHooks.NETTY_EPOLL, n, failure);
@@ -74,7 +75,8 @@ final class NettyEpollInstrumentation {
   }
 
   static final class WriteAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(
         @Advice.This Object self, @Advice.Return int n, @Advice.Thrown Throwable failure) {
       ResetTracerHooks.written(self, null, ResetTracerHooks.NETTY_EPOLL, n, failure);
@@ -82,7 +84,8 @@ final class NettyEpollInstrumentation {
   }
 
   static final class GatheringWriteAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(
         @Advice.This Object self, @Advice.Return long n, @Advice.Thrown Throwable failure) {
       ResetTracerHooks.written(self, null, ResetTracerHooks.NETTY_EPOLL, n, failure);
@@ -90,7 +93,8 @@ final class NettyEpollInstrumentation {
   }
 
   static final class CloseAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(@Advice.This Object self) {
       ResetTracerHooks.closed(self, null);
     }
@@ -112,7 +116,8 @@ final class NettyEpollInstrumentation {
   }
 
   static final class FinishConnectAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(
         @Advice.This Object self,
         @Advice.Return boolean connected,

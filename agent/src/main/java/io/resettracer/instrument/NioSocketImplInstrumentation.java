@@ -40,7 +40,8 @@ final class NioSocketImplInstrumentation {
   }
 
   static final class ReadAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(
         @Advice.This Object self,
         @StateFieldValue Object state,
@@ -51,7 +52,8 @@ final class NioSocketImplInstrumentation {
   }
 
   static final class WriteAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(
         @Advice.This Object self,
         @StateFieldValue Object state,
@@ -77,7 +79,8 @@ final class NioSocketImplInstrumentation {
   }
 
   static final class CloseAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(@Advice.This Object self, @StateFieldValue Object state) {
       ResetTracerHooks.closed(self, state);
     }

@@ -28,7 +28,8 @@ final class ServerSocketChannelImplInstrumentation {
   }
 
   static final class AcceptAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(@Advice.Return Object accepted, @Advice.Thrown Throwable failure) {
       if (failure == null && accepted != null) {
         ResetTracerHooks.opened(accepted, null, ResetTracerHooks.NIO, true, accepted, null);

@@ -54,7 +54,8 @@ final class SocketChannelImplInstrumentation {
   }
 
   static final class ReadAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(
         @Advice.This Object self,
         @StateFieldValue Object state,
@@ -65,7 +66,8 @@ final class SocketChannelImplInstrumentation {
   }
 
   static final class WriteAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(
         @Advice.This Object self,
         @StateFieldValue Object state,
@@ -88,7 +90,8 @@ final class SocketChannelImplInstrumentation {
   }
 
   static final class ConnectAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(
         @Advice.This Object self,
         @StateFieldValue Object state,
@@ -105,7 +108,8 @@ final class SocketChannelImplInstrumentation {
   }
 
   static final class CloseAdvice {
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class, suppress = Throwable.class, backupArguments = false)
     static void exit(@Advice.This Object self, @StateFieldValue Object state) {
       ResetTracerHooks.closed(self, state);
     }

@@ -23,9 +23,9 @@ public final class ConnectionTracker implements HookDispatcher {
 
   private final ConnectionTable table;
   private final StateFieldAccess fields;
-  /** The coarse time, published by {@link #clock}. */
+  /** The coarse time, published by {@link #clock}; read through {@link #now}. */
   private volatile long nowNanos;
-  private final CoarseClock clock = new CoarseClock(t -> nowNanos = t);
+  private final CoarseClock clock = new CoarseClock(t -> nowNanos = t, () -> nowNanos);
   private final PeerRegistry peers;
   private final ResetSink sink;
   private final LongAdder echoes = new LongAdder();
@@ -53,7 +53,7 @@ public final class ConnectionTracker implements HookDispatcher {
         || (!fields.carried(connection, transport) && table.get(connection) != null)) {
       return; // finishConnect() reports success again on every call once connected
     }
-    long now = nowNanos; // opening is frequent under churn: the coarse clock, as for I/O
+    long now = now(); // opening is frequent under churn: the coarse clock, as for I/O
     InetSocketAddress remoteEnd = null;
     InetSocketAddress localEnd = null;
     boolean tcp = true;
@@ -130,7 +130,7 @@ public final class ConnectionTracker implements HookDispatcher {
     if (failure != null || (s = stateOf(connection, state)) == null || result <= 0) {
       offHotPath(Operation.READ, connection, state, s, transport, result, failure);
     } else if (s.tcp) {
-      s.onRead(result, nowNanos);
+      s.onRead(result, now());
     }
   }
 
@@ -140,8 +140,14 @@ public final class ConnectionTracker implements HookDispatcher {
     if (failure != null || (s = stateOf(connection, state)) == null) {
       offHotPath(Operation.WRITE, connection, state, s, transport, result, failure);
     } else if (s.tcp && result > 0) {
-      s.onWrite(result, nowNanos);
+      s.onWrite(result, now());
     }
+  }
+
+  /** The coarse time: one load, and a bit test that sends the first read of each tick out of line. */
+  private long now() {
+    long t = nowNanos;
+    return CoarseClock.unread(t) ? clock.firstRead() : t;
   }
 
   /** The state the connection's field holds, or else the table's. */
@@ -175,9 +181,9 @@ public final class ConnectionTracker implements HookDispatcher {
       failed(s, connection, op, failure, kind, System.nanoTime());
     } else if (result > 0) {
       if (op == Operation.READ) {
-        s.onRead(result, nowNanos);
+        s.onRead(result, now());
       } else {
-        s.onWrite(result, nowNanos);
+        s.onWrite(result, now());
       }
     } else if (result == -1 && op == Operation.READ) {
       endOfStream(s, connection);
@@ -268,7 +274,7 @@ public final class ConnectionTracker implements HookDispatcher {
     if (table.full()) {
       return null; // spare every call on an untracked connection the endpoint lookups
     }
-    long now = nowNanos;
+    long now = now();
     InetSocketAddress[] endpoints = ConnectionIntrospector.endpoints(connection);
     boolean tcp = endpoints != null;
     return track(

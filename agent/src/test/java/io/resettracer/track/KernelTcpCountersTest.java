@@ -1,6 +1,11 @@
 package io.resettracer.track;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +26,34 @@ class KernelTcpCountersTest {
   void readsTheCountersByName() {
     KernelTcpCounters c = KernelTcpCounters.parse(SNMP, NETSTAT);
     assertEquals(new KernelTcpCounters(8800, 44, 17, 5), c);
+  }
+
+  @Test
+  void readsTheLastColumnAndSkipsOtherProtocols() {
+    String udpFirst = "Udp: InDatagrams OutSegs\nUdp: 1 2\n" + SNMP;
+    assertEquals(8800, KernelTcpCounters.counter(udpFirst, "Tcp:", "OutSegs"));
+    assertEquals(0, KernelTcpCounters.counter(SNMP, "Tcp:", "InCsumErrors"));
+    assertEquals(17, KernelTcpCounters.counter(NETSTAT, "TcpExt:", "TCPTimeouts"));
+  }
+
+  @Test
+  void malformedTextIsUnknownNotAFailure() {
+    assertEquals(-1, KernelTcpCounters.counter("Tcp: A OutSegs\nTcp: 1\n", "Tcp:", "OutSegs"));
+    assertEquals(-1, KernelTcpCounters.counter("Tcp: A OutSegs\n", "Tcp:", "OutSegs"));
+    assertEquals(-1, KernelTcpCounters.counter("Tcp: A OutSegs\nIp: 1 2\n", "Tcp:", "OutSegs"));
+    assertEquals(-1, KernelTcpCounters.counter("Tcp: A OutSegs\nTcp: 1 x9\n", "Tcp:", "OutSegs"));
+    assertEquals(-1, KernelTcpCounters.counter("Tcp: A OutSegsX\nTcp: 1 9\n", "Tcp:", "OutSegs"));
+    assertEquals(-1, KernelTcpCounters.counter("", "Tcp:", "OutSegs"));
+  }
+
+  @Test
+  void readsThisMachinesFiles() throws Exception {
+    Path snmp = Path.of("/proc/net/snmp");
+    Path netstat = Path.of("/proc/net/netstat");
+    assumeTrue(Files.isReadable(snmp) && Files.isReadable(netstat), "not Linux");
+    KernelTcpCounters c = KernelTcpCounters.parse(Files.readString(snmp), Files.readString(netstat));
+    assertTrue(c.outSegs() >= 0 && c.retransSegs() >= 0, c.toString());
+    assertTrue(c.tcpTimeouts() >= 0 && c.listenOverflows() >= 0, c.toString());
   }
 
   @Test

@@ -56,15 +56,19 @@ final class NettyEpollPingPong {
       long ops0 = roundTrips.get();
       long cpu0 = sum(THREADS.getThreadCpuTime(ids));
       long alloc0 = sum(THREADS.getThreadAllocatedBytes(ids));
+      long jvm0 = Workloads.processCpuNanos();
       long start = System.nanoTime();
       Thread.sleep(measureMs);
       long ops = roundTrips.get() - ops0;
       long elapsed = System.nanoTime() - start;
       long cpu = sum(THREADS.getThreadCpuTime(ids)) - cpu0;
       long alloc = sum(THREADS.getThreadAllocatedBytes(ids)) - alloc0;
+      long jvm = Workloads.processCpuNanos() - jvm0;
       System.out.printf(java.util.Locale.ROOT,
-          "RESULT unit=round_trips opsPerSec=%.1f cpuNsPerCall=%.1f allocPerOp=%.1f calls=%d%n",
-          ops * 1e9 / elapsed, cpu / (double) (ops * 4), alloc / (double) ops, ops * 4);
+          "RESULT unit=round_trips opsPerSec=%.1f cpuNsPerCall=%.1f jvmCpuNsPerCall=%.1f"
+              + " allocPerOp=%.1f calls=%d%n",
+          ops * 1e9 / elapsed, cpu / (double) (ops * 4), jvm / (double) (ops * 4),
+          alloc / (double) ops, ops * 4);
       client.close().sync();
       server.close().sync();
     } finally {

@@ -334,7 +334,7 @@ public final class Workloads {
       return;
     }
     long cpu0 = cpu(idArray);
-    long jvm0 = PROCESS.getProcessCpuTime();
+    long jvm0 = processCpuNanos();
     long alloc0 = allocated(idArray);
     long start = System.nanoTime();
     long end = start + measureMs * 1_000_000;
@@ -345,7 +345,7 @@ public final class Workloads {
     }
     long elapsed = System.nanoTime() - start;
     long cpu = cpu(idArray) - cpu0;
-    long jvm = PROCESS.getProcessCpuTime() - jvm0;
+    long jvm = processCpuNanos() - jvm0;
     long alloc = allocated(idArray) - alloc0;
     System.out.printf(java.util.Locale.ROOT,
         "RESULT unit=%s opsPerSec=%.1f cpuNsPerCall=%.1f jvmCpuNsPerCall=%.1f allocPerOp=%.1f"
@@ -412,6 +412,11 @@ public final class Workloads {
     double[] v = values.clone();
     java.util.Arrays.sort(v);
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  /** The whole JVM's CPU time so far, for every workload's {@code jvmCpuNsPerCall}. */
+  static long processCpuNanos() {
+    return PROCESS.getProcessCpuTime();
   }
 
   private static long cpu(long[] ids) {
