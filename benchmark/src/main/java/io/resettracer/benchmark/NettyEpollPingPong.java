@@ -12,7 +12,6 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,9 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * work (one read and one write per side per round trip).
  */
 final class NettyEpollPingPong {
-
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private NettyEpollPingPong() {}
 
@@ -54,15 +50,15 @@ final class NettyEpollPingPong {
       client.writeAndFlush(client.alloc().buffer(64).writeZero(64));
       Thread.sleep(warmupMs);
       long ops0 = roundTrips.get();
-      long cpu0 = sum(THREADS.getThreadCpuTime(ids));
-      long alloc0 = sum(THREADS.getThreadAllocatedBytes(ids));
+      long cpu0 = Workloads.cpu(ids);
+      long alloc0 = Workloads.allocated(ids);
       long jvm0 = Workloads.processCpuNanos();
       long start = System.nanoTime();
       Thread.sleep(measureMs);
       long ops = roundTrips.get() - ops0;
       long elapsed = System.nanoTime() - start;
-      long cpu = sum(THREADS.getThreadCpuTime(ids)) - cpu0;
-      long alloc = sum(THREADS.getThreadAllocatedBytes(ids)) - alloc0;
+      long cpu = Workloads.cpu(ids) - cpu0;
+      long alloc = Workloads.allocated(ids) - alloc0;
       long jvm = Workloads.processCpuNanos() - jvm0;
       System.out.printf(java.util.Locale.ROOT,
           "RESULT unit=round_trips opsPerSec=%.1f cpuNsPerCall=%.1f jvmCpuNsPerCall=%.1f"
@@ -75,14 +71,6 @@ final class NettyEpollPingPong {
       clientLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
       serverLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
-  }
-
-  private static long sum(long[] values) {
-    long s = 0;
-    for (long v : values) {
-      s += Math.max(0, v);
-    }
-    return s;
   }
 
   /** Echoes every byte back. */

@@ -419,18 +419,21 @@ public final class Workloads {
     return PROCESS.getProcessCpuTime();
   }
 
-  private static long cpu(long[] ids) {
-    long sum = 0;
-    for (long c : THREADS.getThreadCpuTime(ids)) {
-      sum += Math.max(0, c);
-    }
-    return sum;
+  /** CPU time of the threads {@code ids} so far (a thread that ended counts 0). */
+  static long cpu(long[] ids) {
+    return sumOfKnown(THREADS.getThreadCpuTime(ids));
   }
 
-  private static long allocated(long[] ids) {
+  /** Bytes allocated by the threads {@code ids} so far. */
+  static long allocated(long[] ids) {
+    return sumOfKnown(THREADS.getThreadAllocatedBytes(ids));
+  }
+
+  /** The sum of the per-thread values the JVM knows (it gives -1 for the others). */
+  private static long sumOfKnown(long[] perThread) {
     long sum = 0;
-    for (long a : THREADS.getThreadAllocatedBytes(ids)) {
-      sum += Math.max(0, a);
+    for (long v : perThread) {
+      sum += Math.max(0, v);
     }
     return sum;
   }

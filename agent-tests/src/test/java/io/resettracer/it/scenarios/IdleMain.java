@@ -6,6 +6,8 @@ import java.net.Socket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A JVM that moves a few bytes and then sits idle with its connection open, as a service between
@@ -25,39 +27,35 @@ public final class IdleMain {
       long before = agentWakeUps();
       Thread.sleep(windowMs);
       long after = agentWakeUps();
-      Scenarios.fact("agentThreads", agentThreads());
+      Scenarios.fact("agentThreads", agentThreads().size());
       Scenarios.fact("wakeUps", after - before);
     }
     System.out.println("DONE");
   }
 
-  private static long agentThreads() throws IOException {
-    long n = 0;
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-      for (Path t : tasks) {
-        if (isAgents(t)) {
-          n++;
-        }
-      }
-    }
-    return n;
-  }
-
   private static long agentWakeUps() throws IOException {
     long sum = 0;
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-      for (Path t : tasks) {
-        if (!isAgents(t)) {
-          continue;
-        }
-        for (String line : Files.readAllLines(t.resolve("status"))) {
-          if (line.startsWith("voluntary_ctxt_switches:")) {
-            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
-          }
+    for (Path t : agentThreads()) {
+      for (String line : Files.readAllLines(t.resolve("status"))) {
+        if (line.startsWith("voluntary_ctxt_switches:")) {
+          sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
         }
       }
     }
     return sum;
+  }
+
+  /** The agent's threads, as {@code /proc/self/task} entries. */
+  private static List<Path> agentThreads() throws IOException {
+    List<Path> found = new ArrayList<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path t : tasks) {
+        if (isAgents(t)) {
+          found.add(t);
+        }
+      }
+    }
+    return found;
   }
 
   private static boolean isAgents(Path task) throws IOException {
