@@ -1,6 +1,7 @@
 package io.resettracer.classify;
 
-import io.resettracer.track.ResetFacts;
+import io.resettracer.model.Durations;
+import io.resettracer.model.ResetFacts;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,6 +1,8 @@
 package io.resettracer.classify;
 
-import io.resettracer.track.FailureKind;
+import io.resettracer.model.Durations;
+import io.resettracer.model.FailureKind;
+
 
 /**
  * The server closed an idle keep-alive connection (FIN) that the client's pool then reused: the

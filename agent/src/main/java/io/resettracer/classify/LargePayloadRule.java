@@ -1,8 +1,10 @@
 package io.resettracer.classify;
 
-import io.resettracer.track.FailureKind;
-import io.resettracer.track.Operation;
-import io.resettracer.track.PastReset;
+import io.resettracer.model.FailureKind;
+import io.resettracer.model.Operation;
+import io.resettracer.model.PastReset;
+import io.resettracer.model.Sizes;
+
 
 /**
  * The peer or a proxy refused a body over its size limit and closed while the client was still

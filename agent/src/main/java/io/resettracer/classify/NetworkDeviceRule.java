@@ -1,7 +1,8 @@
 package io.resettracer.classify;
 
-import io.resettracer.track.FailureKind;
-import io.resettracer.track.PastReset;
+import io.resettracer.model.Durations;
+import io.resettracer.model.FailureKind;
+import io.resettracer.model.PastReset;
 import java.util.ArrayList;
 import java.util.List;
 

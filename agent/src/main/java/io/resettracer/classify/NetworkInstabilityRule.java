@@ -1,6 +1,7 @@
 package io.resettracer.classify;
 
-import io.resettracer.track.FailureKind;
+import io.resettracer.model.Durations;
+import io.resettracer.model.FailureKind;
 import java.util.Locale;
 
 /**

@@ -1,7 +1,9 @@
 package io.resettracer.classify;
 
-import io.resettracer.track.FailureKind;
-import io.resettracer.track.PastReset;
+import io.resettracer.model.Durations;
+import io.resettracer.model.FailureKind;
+import io.resettracer.model.PastReset;
+
 
 /**
  * The peer process died or restarted: its kernel reset every connection with data outstanding at

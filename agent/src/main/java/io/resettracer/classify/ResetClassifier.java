@@ -1,8 +1,9 @@
 package io.resettracer.classify;
 
-import io.resettracer.track.HostSnapshot;
-import io.resettracer.track.ResetFacts;
-import io.resettracer.track.ResetHistory;
+import io.resettracer.model.Durations;
+import io.resettracer.model.HostSnapshot;
+import io.resettracer.model.ResetFacts;
+import io.resettracer.model.ResetHistory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,12 +1,14 @@
 package io.resettracer.classify;
 
-import io.resettracer.track.FailureKind;
-import io.resettracer.track.HostSnapshot;
-import io.resettracer.track.Operation;
-import io.resettracer.track.PastReset;
-import io.resettracer.track.ResetFacts;
-import io.resettracer.track.ResetHistory;
-import io.resettracer.track.Role;
+import io.resettracer.model.Durations;
+import io.resettracer.model.FailureKind;
+import io.resettracer.model.HostSnapshot;
+import io.resettracer.model.Operation;
+import io.resettracer.model.PastReset;
+import io.resettracer.model.ResetFacts;
+import io.resettracer.model.ResetHistory;
+import io.resettracer.model.Role;
+import io.resettracer.model.Sizes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,7 +1,9 @@
 package io.resettracer.classify;
 
-import io.resettracer.track.PastReset;
-import io.resettracer.track.Role;
+import io.resettracer.model.Durations;
+import io.resettracer.model.PastReset;
+import io.resettracer.model.Role;
+
 
 /**
  * The server could not take another connection (accept queue overflow, out of file descriptors,

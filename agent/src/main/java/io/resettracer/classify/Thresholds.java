@@ -1,5 +1,6 @@
 package io.resettracer.classify;
 
+import io.resettracer.model.Durations;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.ObjLongConsumer;

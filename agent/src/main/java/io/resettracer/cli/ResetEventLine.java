@@ -1,6 +1,6 @@
 package io.resettracer.cli;
 
-import io.resettracer.classify.Durations;
+import io.resettracer.model.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

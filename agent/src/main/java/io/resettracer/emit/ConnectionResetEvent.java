@@ -1,5 +1,8 @@
 package io.resettracer.emit;
 
+import io.resettracer.model.Operation;
+import io.resettracer.model.Role;
+import io.resettracer.model.Transport;
 import jdk.jfr.Category;
 import jdk.jfr.DataAmount;
 import jdk.jfr.Description;

@@ -2,7 +2,7 @@ package io.resettracer.emit;
 
 import io.resettracer.classify.Classification;
 import io.resettracer.classify.Incident;
-import io.resettracer.track.ResetFacts;
+import io.resettracer.model.ResetFacts;
 import java.lang.invoke.MethodHandles;
 import jdk.jfr.FlightRecorder;
 

@@ -1,11 +1,12 @@
 package io.resettracer.emit;
 
 import io.resettracer.classify.Classification;
-import io.resettracer.classify.Durations;
 import io.resettracer.classify.Incident;
-import io.resettracer.classify.Sizes;
 import io.resettracer.log.AgentLog;
-import io.resettracer.track.ResetFacts;
+import io.resettracer.model.Durations;
+import io.resettracer.model.ResetFacts;
+import io.resettracer.model.Role;
+import io.resettracer.model.Sizes;
 import java.util.Locale;
 import org.slf4j.Logger;
 
@@ -47,7 +48,7 @@ final class ResetLogger {
   }
 
   static String line(ResetFacts f, Classification c) {
-    String arrow = f.role() == io.resettracer.track.Role.SERVER ? " <- " : " -> ";
+    String arrow = f.role() == Role.SERVER ? " <- " : " -> ";
     String local = f.localAddress().isEmpty() ? "?" : f.localAddress() + ":" + f.localPort();
     return String.format(
         Locale.ROOT,

@@ -1,5 +1,8 @@
 package io.resettracer.track;
 
+import io.resettracer.model.Operation;
+import io.resettracer.model.Role;
+import io.resettracer.model.Transport;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 

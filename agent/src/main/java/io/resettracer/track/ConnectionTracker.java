@@ -2,6 +2,11 @@ package io.resettracer.track;
 
 import io.resettracer.bootstrap.ConnectionIntrospector;
 import io.resettracer.bootstrap.HookDispatcher;
+import io.resettracer.model.FailureKind;
+import io.resettracer.model.Operation;
+import io.resettracer.model.ResetFacts;
+import io.resettracer.model.Role;
+import io.resettracer.model.Transport;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 

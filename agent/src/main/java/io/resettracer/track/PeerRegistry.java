@@ -1,5 +1,8 @@
 package io.resettracer.track;
 
+import io.resettracer.model.PastReset;
+import io.resettracer.model.ResetFacts;
+import io.resettracer.model.ResetHistory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;

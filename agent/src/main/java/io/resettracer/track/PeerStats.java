@@ -1,5 +1,7 @@
 package io.resettracer.track;
 
+import io.resettracer.model.PastReset;
+import io.resettracer.model.ResetFacts;
 import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

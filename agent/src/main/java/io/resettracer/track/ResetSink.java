@@ -1,5 +1,8 @@
 package io.resettracer.track;
 
+import io.resettracer.model.ResetFacts;
+import io.resettracer.model.ResetHistory;
+
 /** Where the tracker sends each reset; called on the thread that saw it. */
 public interface ResetSink {
   /**

@@ -1,11 +1,11 @@
 package io.resettracer.classify;
 
-import io.resettracer.track.FailureKind;
-import io.resettracer.track.Operation;
-import io.resettracer.track.PastReset;
-import io.resettracer.track.ResetFacts;
-import io.resettracer.track.Role;
-import io.resettracer.track.Transport;
+import io.resettracer.model.FailureKind;
+import io.resettracer.model.Operation;
+import io.resettracer.model.PastReset;
+import io.resettracer.model.ResetFacts;
+import io.resettracer.model.Role;
+import io.resettracer.model.Transport;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;

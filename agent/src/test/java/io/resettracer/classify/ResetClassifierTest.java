@@ -6,8 +6,8 @@ import static io.resettracer.classify.Fixtures.past;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.resettracer.track.HostSnapshot;
-import io.resettracer.track.ResetHistory;
+import io.resettracer.model.HostSnapshot;
+import io.resettracer.model.ResetHistory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

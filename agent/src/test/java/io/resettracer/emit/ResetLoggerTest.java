@@ -3,11 +3,11 @@ package io.resettracer.emit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.resettracer.classify.Classification;
-import io.resettracer.track.FailureKind;
-import io.resettracer.track.Operation;
-import io.resettracer.track.ResetFacts;
-import io.resettracer.track.Role;
-import io.resettracer.track.Transport;
+import io.resettracer.model.FailureKind;
+import io.resettracer.model.Operation;
+import io.resettracer.model.ResetFacts;
+import io.resettracer.model.Role;
+import io.resettracer.model.Transport;
 import org.junit.jupiter.api.Test;
 
 class ResetLoggerTest {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.resettracer.model.Operation;
+import io.resettracer.model.Role;
+import io.resettracer.model.Transport;
 import org.junit.jupiter.api.Test;
 
 /** The bookkeeping behind idle time and exchanges, on a timeline of plain numbers. */

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.resettracer.bootstrap.ResetTracerHooks;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import io.resettracer.model.FailureKind;
+import io.resettracer.model.Operation;
+import io.resettracer.model.ResetFacts;
+import io.resettracer.model.ResetHistory;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

@@ -1,4 +1,4 @@
-package io.resettracer.track;
+package io.resettracer.model;
 
 /** The socket operation that failed, as named in the event's {@code operation} field. */
 public enum Operation {

@@ -1,4 +1,4 @@
-package io.resettracer.track;
+package io.resettracer.model;
 
 /**
  * The local host around a reset: file descriptors, the kernel's TCP counters and this JVM's time in

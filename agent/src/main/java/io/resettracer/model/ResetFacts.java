@@ -1,4 +1,4 @@
-package io.resettracer.track;
+package io.resettracer.model;
 
 /**
  * Everything known about one reset at the moment it happened: plain numbers and names, no JDK

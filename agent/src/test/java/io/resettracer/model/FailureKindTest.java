@@ -1,4 +1,4 @@
-package io.resettracer.track;
+package io.resettracer.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package io.resettracer.track;
+package io.resettracer.host;
 
 /**
  * The Linux kernel's TCP counters, parsed from the text of {@code /proc/net/snmp} and

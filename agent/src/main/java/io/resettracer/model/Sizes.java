@@ -1,4 +1,4 @@
-package io.resettracer.classify;
+package io.resettracer.model;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.resettracer.track;
+package io.resettracer.model;
 
 /** Which side of the connection this JVM is. */
 public enum Role {

@@ -1,4 +1,4 @@
-package io.resettracer.classify;
+package io.resettracer.model;
 
 import java.util.Locale;
 
@@ -26,7 +26,7 @@ public final class Durations {
   }
 
   /** "2.1–3.0 s", or one value when both ends print the same. */
-  static String range(long fromNanos, long toNanos) {
+  public static String range(long fromNanos, long toNanos) {
     String from = format(fromNanos);
     String to = format(toNanos);
     if (from.equals(to)) {
@@ -40,7 +40,7 @@ public final class Durations {
   }
 
   /** A setting an operator can type: "1.8 s", "340 s" (whole seconds from 10 s up). */
-  static String setting(long nanos) {
+  public static String setting(long nanos) {
     double s = nanos / 1e9;
     if (s >= 10) {
       return String.format(Locale.ROOT, "%d s", (long) Math.floor(s));

@@ -1,4 +1,4 @@
-package io.resettracer.track;
+package io.resettracer.model;
 
 /**
  * An earlier reset, as the classifier sees it from a later one: plain numbers, no connection.

@@ -1,5 +1,6 @@
-package io.resettracer.track;
+package io.resettracer.host;
 
+import io.resettracer.model.HostSnapshot;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;

@@ -1,0 +1,60 @@
+package io.resettracer.model;
+
+import io.resettracer.bootstrap.ResetTracerHooks;
+
+/**
+ * The socket path a connection uses: the one table of a transport's identity, from the code the
+ * advice passes to the hooks to the label the event and every output carry. A hook code with no row
+ * here is a programming error, and {@link #of} says so instead of falling to a default.
+ */
+public enum Transport {
+  SOCKET(ResetTracerHooks.SOCKET, "socket", "java.net.Socket (NioSocketImpl)"),
+  NIO(ResetTracerHooks.NIO, "nio", "java.nio SocketChannel"),
+  ASYNC(ResetTracerHooks.ASYNC, "async", "AsynchronousSocketChannel"),
+  NETTY_EPOLL(ResetTracerHooks.NETTY_EPOLL, "netty-epoll", "Netty's native epoll transport");
+
+  private static final Transport[] BY_CODE = new Transport[values().length];
+
+  static {
+    for (Transport t : values()) {
+      if (t.code < 0 || t.code >= BY_CODE.length || BY_CODE[t.code] != null) {
+        throw new ExceptionInInitializerError("transport codes must be 0.." + (BY_CODE.length - 1)
+            + ", each once: " + t);
+      }
+      BY_CODE[t.code] = t;
+    }
+  }
+
+  private final int code;
+  private final String label;
+  private final String description;
+
+  Transport(int code, String label, String description) {
+    this.code = code;
+    this.label = label;
+    this.description = description;
+  }
+
+  /** The name in events and outputs: socket, nio, async, netty-epoll. */
+  public String label() {
+    return label;
+  }
+
+  /** What the label stands for, for event metadata and documentation. */
+  public String description() {
+    return description;
+  }
+
+  /** The code the advice passes to {@link ResetTracerHooks}. */
+  public int code() {
+    return code;
+  }
+
+  /** The transport of a hook code; throws for a code without a row in this table. */
+  public static Transport of(int hookCode) {
+    if (hookCode < 0 || hookCode >= BY_CODE.length) {
+      throw new IllegalArgumentException("no transport has hook code " + hookCode);
+    }
+    return BY_CODE[hookCode];
+  }
+}
