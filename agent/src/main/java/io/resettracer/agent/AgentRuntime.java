@@ -2,7 +2,12 @@ package io.resettracer.agent;
 
 import io.resettracer.bootstrap.ResetTracerHooks;
 import io.resettracer.classify.ResetClassifier;
-import io.resettracer.emit.ResetReporter;
+import io.resettracer.emit.JfrOutput;
+import io.resettracer.emit.LogOutput;
+import io.resettracer.emit.ResetOutput;
+import io.resettracer.host.HostProbe;
+import io.resettracer.pipeline.FailureHandOff;
+import io.resettracer.pipeline.ResetPipeline;
 import io.resettracer.instrument.InstrumentedTypes;
 import io.resettracer.instrument.SocketClassTransformer;
 import io.resettracer.instrument.StateFieldInjector;
@@ -10,12 +15,14 @@ import io.resettracer.log.AgentLog;
 import io.resettracer.track.ConnectionTracker;
 import io.resettracer.track.PeerRegistry;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 
 /**
- * The running agent: its tracker, reporter and transformer, and how it is taken out again. Start-up
+ * The running agent: its tracker, pipeline and transformer, and how it is taken out again. Start-up
  * does the least it can on the thread that starts the JVM (no Byte Buddy, no JFR); Byte Buddy is
  * warmed up and the JFR event registered on a background thread. A socket class that loads before
  * the weaver is ready loads as it is (see {@link SocketClassTransformer}) and is instrumented as
@@ -26,8 +33,11 @@ public final class AgentRuntime {
 
   private static final Logger log = AgentLog.get(AgentRuntime.class);
 
-  /** Peers remembered at once (least recently used forgotten first). */
+  /** Peers remembered at once (one not used lately forgotten first). */
   private static final int MAX_PEERS = 4096;
+
+  /** Failures waiting for the pipeline at most; past it they are shed and counted. */
+  private static final int HAND_OFF_CAPACITY = 4096;
 
   private static volatile AgentRuntime current;
   /** Stateless; one instance, so that detach removes what start-up added. */
@@ -35,7 +45,9 @@ public final class AgentRuntime {
 
   private final AgentOptions options;
   private final ConnectionTracker tracker;
-  private final ResetReporter reporter;
+  private final ResetPipeline pipeline;
+  /** The JFR output, or null when JFR is off or absent. */
+  private final JfrOutput jfrOutput;
   private final SocketClassTransformer transformer;
   private final Instrumentation inst;
   private final boolean dynamic;
@@ -46,13 +58,15 @@ public final class AgentRuntime {
   private AgentRuntime(
       AgentOptions options,
       ConnectionTracker tracker,
-      ResetReporter reporter,
+      ResetPipeline pipeline,
+      JfrOutput jfrOutput,
       SocketClassTransformer transformer,
       Instrumentation inst,
       boolean dynamic) {
     this.options = options;
     this.tracker = tracker;
-    this.reporter = reporter;
+    this.pipeline = pipeline;
+    this.jfrOutput = jfrOutput;
     this.transformer = transformer;
     this.inst = inst;
     this.dynamic = dynamic;
@@ -78,18 +92,24 @@ public final class AgentRuntime {
       log.warn("this runtime has no jdk.jfr module: resets are logged but not recorded as events");
     }
     PeerRegistry peers = new PeerRegistry(MAX_PEERS);
-    ResetReporter reporter =
-        ResetReporter.create(
-            new ResetClassifier(options.thresholds), peers, jfr, options.eventLimit,
-            options.eventWindowNanos, options.logLimit, options.logWindowNanos);
-    ConnectionTracker tracker = new ConnectionTracker(options.maxConnections, peers, reporter);
+    FailureHandOff handOff = new FailureHandOff(HAND_OFF_CAPACITY);
+    List<ResetOutput> outputs = new ArrayList<>();
+    outputs.add(new LogOutput(options.logLimit, options.logWindowNanos));
+    JfrOutput jfrOutput = jfr ? new JfrOutput(options.eventLimit, options.eventWindowNanos) : null;
+    if (jfrOutput != null) {
+      outputs.add(jfrOutput);
+    }
+    ResetPipeline pipeline =
+        new ResetPipeline(
+            handOff, new ResetClassifier(options.thresholds), peers, new HostProbe(), outputs);
+    ConnectionTracker tracker = new ConnectionTracker(options.maxConnections, peers, handOff);
     SocketClassTransformer transformer = new SocketClassTransformer(options.startupWaitNanos);
     ResetTracerHooks.install(tracker);
     // First, and unable to retransform: see StateFieldInjector for why both matter.
     inst.addTransformer(STATE_FIELDS, false);
     inst.addTransformer(transformer, true);
     AgentRuntime runtime =
-        new AgentRuntime(options, tracker, reporter, transformer, inst, dynamic);
+        new AgentRuntime(options, tracker, pipeline, jfrOutput, transformer, inst, dynamic);
     current = runtime;
     if (dynamic) {
       // After an attach every target is loaded: instrumented now, so that the attach command can
@@ -98,7 +118,7 @@ public final class AgentRuntime {
       runtime.retransformLoadedTargets();
     }
 
-    Thread init = new Thread(() -> runtime.finishInBackground(jfr), "reset-tracer-init");
+    Thread init = new Thread(runtime::finishInBackground, "reset-tracer-init");
     init.setDaemon(true);
     runtime.init = init;
     init.start();
@@ -111,7 +131,7 @@ public final class AgentRuntime {
    * and IOUtil on the application's first InetAddress use, which reads the security properties
    * file through a channel), then registers the JFR event.
    */
-  private void finishInBackground(boolean jfr) {
+  private void finishInBackground() {
     try {
       transformer.warmUp();
     } catch (Throwable t) {
@@ -133,9 +153,9 @@ public final class AgentRuntime {
       }
     }
     log.debug("instrumentation ready: {}", transformer.woven());
-    if (jfr && !stopped) {
+    if (jfrOutput != null && !stopped) {
       try {
-        ResetReporter.registerEvents();
+        jfrOutput.register(pipeline::atRecordingChunkEnd);
         eventsRegistered = true;
       } catch (Throwable t) {
         ResetTracerHooks.swallow(t);
@@ -144,10 +164,10 @@ public final class AgentRuntime {
     }
     if (!stopped) {
       try {
-        reporter.start();
+        pipeline.start();
       } catch (Throwable t) {
         ResetTracerHooks.swallow(t);
-        log.warn("could not start host sampling and incident settling; resets are still reported", t);
+        log.warn("could not start the agent's pipeline thread; resets are not judged", t);
       }
     }
   }
@@ -246,14 +266,14 @@ public final class AgentRuntime {
 
   private void stopReporting() {
     try {
-      reporter.close();
+      pipeline.close();
     } catch (Throwable t) {
       ResetTracerHooks.swallow(t);
-      log.warn("the reporter did not stop cleanly", t);
+      log.warn("the pipeline did not stop cleanly", t);
     }
     if (eventsRegistered) {
       try {
-        ResetReporter.unregisterEvents();
+        jfrOutput.unregister();
       } catch (Throwable t) {
         ResetTracerHooks.swallow(t);
         log.warn("could not unregister the JFR event", t);
@@ -302,8 +322,8 @@ public final class AgentRuntime {
     return tracker;
   }
 
-  ResetReporter reporter() {
-    return reporter;
+  ResetPipeline pipeline() {
+    return pipeline;
   }
 
   SocketClassTransformer transformer() {

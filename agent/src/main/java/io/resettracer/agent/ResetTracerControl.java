@@ -67,14 +67,14 @@ final class ResetTracerControl implements ResetTracerMXBean {
   @Override
   public Map<String, Long> getResetsPerVerdict() {
     Map<String, Long> counts = new TreeMap<>();
-    runtime.reporter().resetsPerVerdict().forEach((v, n) -> counts.put(v.name(), n));
+    runtime.pipeline().resetsPerVerdict().forEach((v, n) -> counts.put(v.name(), n));
     return counts;
   }
 
   @Override
   public Map<String, Long> getIncidentsPerVerdict() {
     Map<String, Long> counts = new TreeMap<>();
-    runtime.reporter().incidentsPerVerdict().forEach((v, n) -> counts.put(v.name(), n));
+    runtime.pipeline().incidentsPerVerdict().forEach((v, n) -> counts.put(v.name(), n));
     return counts;
   }
 

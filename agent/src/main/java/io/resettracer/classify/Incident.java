@@ -5,6 +5,7 @@ import java.util.Map;
 /**
  * Resets that belong together (one burst), judged as one event.
  *
+ * @param id the burst's id, which each of its resets' events carries too
  * @param firstEpochMillis wall-clock time of the first reset
  * @param spanNanos time from the first reset to the last
  * @param peers distinct peers (address:port) involved
@@ -13,6 +14,7 @@ import java.util.Map;
  * @param memberVerdicts how each reset was judged when it happened
  */
 public record Incident(
+    long id,
     Verdict verdict,
     float confidence,
     int resets,

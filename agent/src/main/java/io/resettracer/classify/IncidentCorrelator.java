@@ -32,6 +32,7 @@ public final class IncidentCorrelator {
 
   private final Thresholds t;
   private final long settleNanos;
+  private long lastId; // guarded by this
   private Burst open; // guarded by this
 
   public IncidentCorrelator(Thresholds t, long settleNanos) {
@@ -41,10 +42,36 @@ public final class IncidentCorrelator {
 
   /** Adds a reset as it happens, with the verdict it was given then. */
   public synchronized void add(ResetFacts f, Classification c, long connectsBefore, long nowNanos) {
-    if (open == null || nowNanos - open.lastNanos > t.burstWindow) {
-      open = new Burst(nowNanos, f.epochMillis());
+    long burst = add(f, connectsBefore, nowNanos);
+    classified(burst, c);
+  }
+
+  /**
+   * True when a reset at {@code atNanos} would start a new burst: the open one (if any) is then
+   * complete, and is to be settled before the reset is added, never replaced unjudged.
+   */
+  public synchronized boolean startsNewBurst(long atNanos) {
+    return open == null || atNanos - open.lastNanos > t.burstWindow;
+  }
+
+  /**
+   * Adds a reset as it happens, before its verdict is known.
+   *
+   * @return the id of the burst it belongs to, which its incident will carry
+   */
+  public synchronized long add(ResetFacts f, long connectsBefore, long atNanos) {
+    if (open == null || atNanos - open.lastNanos > t.burstWindow) {
+      open = new Burst(++lastId, atNanos, f.epochMillis());
     }
-    open.add(f, c, connectsBefore, nowNanos);
+    open.add(f, connectsBefore, atNanos);
+    return open.id;
+  }
+
+  /** The verdict of a reset added earlier, once it is judged; ignored if its burst has settled. */
+  public synchronized void classified(long burstId, Classification c) {
+    if (open != null && open.id == burstId) {
+      open.classified(c);
+    }
   }
 
   /** True while a burst is open, settled or not yet. */
@@ -99,11 +126,14 @@ public final class IncidentCorrelator {
           + after;
       rec = "a firewall, NAT or load balancer in front of " + peerNames(b) + " cut its flows at "
           + "once: check its state table, session limits and logs at that moment";
-    } else if (b.byPeer.size() == 1 && refused > 0 && !b.allAfterPause) {
+    } else if (b.hosts.size() == 1 && refused > 0) {
+      // Grouped by host, not by port: a host that goes down takes its services down together. The
+      // connections may well have sat idle in a pool before the request that failed; the refusals
+      // that follow are what an idle sweep never causes.
       v = Verdict.PEER_CRASH;
       confidence = 0.85f;
-      why = who + ": one peer's connections cut together, then connects to it refused: its process"
-          + " died or restarted" + after;
+      why = who + ": " + (b.byPeer.size() == 1 ? "one peer's" : "one host's") + " connections cut"
+          + " together, then connects to it refused: its process died or restarted" + after;
       rec = "find why " + peerNames(b) + " went away (its logs, OOM kills, restarts, deploys); drain"
           + " connections on shutdown; retry idempotent requests with back-off";
     } else if (majority != null && majorityCount * 2 >= b.resets) {
@@ -119,7 +149,7 @@ public final class IncidentCorrelator {
       rec = "look at the individual resets' evidence";
     }
     return new Incident(
-        v, confidence, b.resets, b.byPeer.size(), b.hosts.size(), peerList(b), b.firstEpochMillis,
+        b.id, v, confidence, b.resets, b.byPeer.size(), b.hosts.size(), peerList(b), b.firstEpochMillis,
         b.lastNanos - b.firstNanos, new EnumMap<>(b.verdicts), why + "; per reset: "
             + verdictList(b.verdicts), rec);
   }
@@ -163,38 +193,39 @@ public final class IncidentCorrelator {
   }
 
   private final class Burst {
+    final long id;
     final long firstNanos;
     final long firstEpochMillis;
     long lastNanos;
     int resets;
-    boolean allAfterPause = true;
     final Map<String, PeerCount> byPeer = new LinkedHashMap<>();
     final Set<String> hosts = new LinkedHashSet<>();
     final Map<Verdict, Integer> verdicts = new EnumMap<>(Verdict.class);
     final Map<Verdict, Double> confidenceSum = new EnumMap<>(Verdict.class);
     final Map<Verdict, String> recommendations = new EnumMap<>(Verdict.class);
 
-    Burst(long firstNanos, long firstEpochMillis) {
+    Burst(long id, long firstNanos, long firstEpochMillis) {
+      this.id = id;
       this.firstNanos = firstNanos;
       this.firstEpochMillis = firstEpochMillis;
       this.lastNanos = firstNanos;
     }
 
-    void add(ResetFacts f, Classification c, long connectsBefore, long nowNanos) {
-      lastNanos = nowNanos;
-      resets++;
+    void classified(Classification c) {
       verdicts.merge(c.verdict(), 1, Integer::sum);
       confidenceSum.merge(c.verdict(), (double) c.confidence(), Double::sum);
       recommendations.putIfAbsent(c.verdict(), c.recommendation());
+    }
+
+    void add(ResetFacts f, long connectsBefore, long nowNanos) {
+      lastNanos = nowNanos;
+      resets++;
       if (byPeer.size() < MAX_MEMBERS || byPeer.containsKey(f.peer())) {
         byPeer.computeIfAbsent(
             f.peer(), k -> new PeerCount(f.remoteAddress(), f.remotePort(), connectsBefore)).resets++;
       }
       if (hosts.size() < MAX_MEMBERS && !f.remoteAddress().isEmpty()) {
         hosts.add(f.remoteAddress());
-      }
-      if (f.exchanges() == 0 || f.idleNanos() < t.idleMin) {
-        allAfterPause = false;
       }
     }
   }

@@ -40,8 +40,10 @@ public final class ResetEvidence {
     this.host = host;
     this.t = t;
     burstHosts.add(facts.remoteAddress());
+    // A verdict is made once the burst around a reset is known: its history holds resets and
+    // refusals after it too (a negative "ago"), up to the moment it is judged.
     for (PastReset r : history.samePeer()) {
-      if (r.agoNanos() <= t.burstWindow) {
+      if (Math.abs(r.agoNanos()) <= t.burstWindow) {
         burstSamePeer.add(r);
       }
       if (r.exchanges() > 0 && r.idleNanos() >= t.idleMin) {
@@ -49,13 +51,13 @@ public final class ResetEvidence {
       }
     }
     for (PastReset r : history.otherPeers()) {
-      if (r.agoNanos() <= t.burstWindow && !r.remoteAddress().isEmpty()) {
+      if (Math.abs(r.agoNanos()) <= t.burstWindow && !r.remoteAddress().isEmpty()) {
         burstHosts.add(r.remoteAddress());
       }
     }
     int refused = 0;
     for (long ago : history.refusedConnectAgoNanos()) {
-      if (ago <= t.refusalWindow) {
+      if (Math.abs(ago) <= t.refusalWindow) {
         refused++;
       }
     }

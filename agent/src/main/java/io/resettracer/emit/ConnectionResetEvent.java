@@ -11,23 +11,52 @@ import jdk.jfr.Name;
 import jdk.jfr.Percentage;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
+import jdk.jfr.Timestamp;
 
 /**
- * One per connection: its first reset-family failure at the socket layer, committed on the thread
- * that saw it, with the stack that led there. Later failures of the same connection (the JDK's
- * latched "Connection reset" on every read, "Broken pipe" on writes) are echoes and add no event.
+ * One per connection: its first reset-family failure at the socket layer. Committed on the agent's
+ * thread once the burst around the reset is known (about a second later), so that the first reset
+ * of a burst is judged as well as its incident; the failing thread and its stack travel as fields.
+ * Later failures of the same connection (the JDK's latched "Connection reset" on every read,
+ * "Broken pipe" on writes) are echoes and add no event.
  */
 @Name(ConnectionResetEvent.NAME)
 @Label("Connection Reset")
 @Category({"reset-tracer"})
 @Description(
-    "A TCP connection was aborted under this JVM (reset, broken pipe, retransmission timeout), "
-        + "with how old and how idle it was, what it had carried, and the likely cause. One event per "
-        + "connection; the verdict is the one known at the moment of the reset.")
-@StackTrace(true)
+    "A TCP connection was aborted under this JVM (reset, broken pipe, retransmission timeout, "
+        + "premature end of stream), with how old and how idle it was, what it had carried, and the "
+        + "likely cause. One event per connection, recorded about a second after the failure, once "
+        + "the resets around it are known: Failed At is when the call failed, Failing Thread and "
+        + "Stack say where.")
+@StackTrace(false)
 public final class ConnectionResetEvent extends jdk.jfr.Event {
 
   public static final String NAME = "resettracer.ConnectionReset";
+
+  @Label("Failed At")
+  @Description("When the application's call failed (the event itself is recorded once judged)")
+  @Timestamp(Timestamp.MILLISECONDS_SINCE_EPOCH)
+  long failedAt;
+
+  @Label("Judged After")
+  @Description("Time from the failure to this event: the wait for the burst around it")
+  @Timespan(Timespan.NANOSECONDS)
+  long judgedAfter;
+
+  @Label("Failing Thread")
+  @Description("The application thread whose call failed")
+  Thread failingThread;
+
+  @Label("Stack")
+  @Description("The failing call's stack, the first frame outside the JDK on top; the JDK frames of "
+      + "the socket path beneath it are summed up on the last line")
+  String stack;
+
+  @Label("Incident Id")
+  @Description("The burst this reset belongs to: the Reset Incident event with the same id judges "
+      + "the burst as a whole when it had two or more resets")
+  long incidentId;
 
   @Label("Remote Address")
   @Description("The peer's IP address; never a resolved host name")
@@ -50,8 +79,8 @@ public final class ConnectionResetEvent extends jdk.jfr.Event {
   String role;
 
   @Label("Transport")
-  @Description("The JDK socket path: socket (java.net.Socket), nio (SocketChannel), async "
-      + "(AsynchronousSocketChannel)")
+  @Description("The socket path: socket (java.net.Socket), nio (java.nio SocketChannel), async "
+      + "(AsynchronousSocketChannel), netty-epoll (Netty's native epoll transport)")
   String transport;
 
   @Label("Operation")
@@ -59,7 +88,9 @@ public final class ConnectionResetEvent extends jdk.jfr.Event {
   String operation;
 
   @Label("Failure")
-  @Description("reset (an RST arrived), broken-pipe, timed-out (retransmissions gave up) or unreachable")
+  @Description("reset (an RST arrived), broken-pipe (a write after the peer's close or reset), "
+      + "timed-out (retransmissions gave up), unreachable (no route), or premature-eof (end of "
+      + "stream right after a request on a reused connection)")
   String failure;
 
   @Label("Exception Class")
@@ -108,7 +139,7 @@ public final class ConnectionResetEvent extends jdk.jfr.Event {
   @Label("Verdict")
   @Description("The likely cause: IDLE_TIMEOUT, PEER_CRASH, RESOURCE_EXHAUSTION, NETWORK_DEVICE, "
       + "LARGE_PAYLOAD, KEEPALIVE_MISMATCH, NETWORK_INSTABILITY or UNKNOWN, as judged when the reset "
-      + "happened")
+      + "was judged with the resets around it")
   String verdict;
 
   @Label("Confidence")

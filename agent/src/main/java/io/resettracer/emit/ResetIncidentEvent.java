@@ -18,13 +18,17 @@ import jdk.jfr.Timestamp;
 @Category({"reset-tracer"})
 @Description(
     "Several connection resets in one burst, judged together once the burst settled. Each reset "
-        + "also has its own Connection Reset event, which keeps the verdict made at the moment it "
-        + "happened; this incident's verdict can differ, because it also sees what came after "
-        + "(connects refused, the peer back, how many hosts were hit).")
+        + "also has its own Connection Reset event with the same Incident Id; the incident's verdict "
+        + "can differ, because it also sees what came later (connects refused, the peer back, how "
+        + "many hosts were hit).")
 @StackTrace(false)
 public final class ResetIncidentEvent extends jdk.jfr.Event {
 
   public static final String NAME = "resettracer.ResetIncident";
+
+  @Label("Incident Id")
+  @Description("The burst's id, which each of its Connection Reset events carries too")
+  long incidentId;
 
   @Label("Verdict")
   @Description("The likely common cause of the burst")
@@ -62,7 +66,7 @@ public final class ResetIncidentEvent extends jdk.jfr.Event {
   long span;
 
   @Label("Verdicts Per Reset")
-  @Description("How the burst's resets were judged when each happened, with counts")
+  @Description("How the burst's resets were judged, with counts")
   String memberVerdicts;
 
   @Label("Evidence")

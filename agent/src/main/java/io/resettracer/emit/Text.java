@@ -4,13 +4,18 @@ package io.resettracer.emit;
 final class Text {
 
   static final int MAX_CHARS = 1024;
+  static final int MAX_STACK_CHARS = 4096;
 
   private Text() {}
 
   static String bounded(String s) {
+    return bounded(s, MAX_CHARS);
+  }
+
+  static String bounded(String s, int max) {
     if (s == null) {
       return "";
     }
-    return s.length() <= MAX_CHARS ? s : s.substring(0, MAX_CHARS - 1) + "…";
+    return s.length() <= max ? s : s.substring(0, max - 1) + "…";
   }
 }

@@ -12,15 +12,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Samples the local host cheaply so that a reset can be compared with it: the kernel's TCP counters
- * and the collectors' accumulated pause time every {@link #SAMPLE_EVERY_NANOS} (two small files and
- * a few counters read on the agent's own thread); only when a reset happens, the file descriptors in
- * use. No listener is left in the JVM, so a detach has nothing to take back.
+ * Samples the local host so that a reset can be compared with it: the kernel's TCP counters, the
+ * file descriptors in use and the collectors' accumulated pause time, on the agent's own thread
+ * only, every {@link #SAMPLE_EVERY_NANOS} and, while resets are being judged, at most every
+ * {@link #FRESH_NANOS}. A snapshot reads no file: it compares the kept samples, so judging a reset
+ * costs the same with 20 descriptors open or 20 000. No listener is left in the JVM, so a detach
+ * has nothing to take back.
  */
 public final class HostProbe {
 
   /** How often the kernel counters are sampled. */
   public static final long SAMPLE_EVERY_NANOS = 5_000_000_000L;
+
+  /** How old the newest sample may be when a reset is judged. */
+  public static final long FRESH_NANOS = 1_000_000_000L;
 
   private static final Path SNMP = Path.of("/proc/net/snmp");
   private static final Path NETSTAT = Path.of("/proc/net/netstat");
@@ -32,11 +37,12 @@ public final class HostProbe {
   /** The stop-the-world collectors, found on the agent's thread: never on a reset's thread. */
   private volatile List<GarbageCollectorMXBean> collectors = List.of();
 
-  /** Takes a kernel counter sample; called every {@link #SAMPLE_EVERY_NANOS} by the agent. */
+  /** Takes a sample; called on the agent's thread only. */
   public void sample() {
     long now = System.nanoTime();
     KernelTcpCounters c = linux ? readCounters() : null;
-    Sample s = new Sample(now, c, gcMillis());
+    long[] fds = fileDescriptors();
+    Sample s = new Sample(now, c, gcMillis(), fds[0], fds[1]);
     synchronized (this) {
       if (samples.size() == 3) {
         samples.removeFirst();
@@ -45,8 +51,23 @@ public final class HostProbe {
     }
   }
 
-  /** One sample: when, the kernel's counters (null off Linux), the collectors' total pause time. */
-  private record Sample(long atNanos, KernelTcpCounters counters, long gcMillis) {}
+  /** Samples now unless the newest sample is younger than {@link #FRESH_NANOS}. */
+  public void sampleIfStale(long nowNanos) {
+    Sample newest;
+    synchronized (this) {
+      newest = samples.peekLast();
+    }
+    if (newest == null || nowNanos - newest.atNanos() >= FRESH_NANOS) {
+      sample();
+    }
+  }
+
+  /**
+   * One sample: when, the kernel's counters (null off Linux), the collectors' total pause time, the
+   * descriptors open and their limit (-1 where unknown).
+   */
+  private record Sample(
+      long atNanos, KernelTcpCounters counters, long gcMillis, long openFds, long fdLimit) {}
 
   /** Accumulated stop-the-world collection time, or -1 when unknown. */
   private long gcMillis() {
@@ -72,27 +93,30 @@ public final class HostProbe {
     collectors = List.copyOf(found);
   }
 
-  /** The host as it is now, compared with the oldest kept sample. */
+  /** The host as the newest sample saw it, compared with the oldest kept sample. */
   public HostSnapshot snapshot() {
-    long now = System.nanoTime();
-    long[] fds = fileDescriptors();
     Sample earlier;
+    Sample newest;
     synchronized (this) {
       earlier = samples.peekFirst();
+      newest = samples.peekLast();
     }
-    if (earlier == null) {
-      return new HostSnapshot(fds[0], fds[1], 0, -1, -1, -1, -1, -1, 0);
+    if (newest == null) {
+      return HostSnapshot.UNKNOWN;
     }
-    long span = now - earlier.atNanos();
-    long gc = gcMillis();
-    long gcPause = gc < 0 || earlier.gcMillis() < 0 ? -1 : (gc - earlier.gcMillis()) * 1_000_000L;
+    long span = newest.atNanos() - earlier.atNanos();
+    if (span <= 0) {
+      return new HostSnapshot(newest.openFds(), newest.fdLimit(), 0, -1, -1, -1, -1, -1, 0);
+    }
+    long gcPause = newest.gcMillis() < 0 || earlier.gcMillis() < 0
+        ? -1 : (newest.gcMillis() - earlier.gcMillis()) * 1_000_000L;
     KernelTcpCounters before = earlier.counters();
-    if (before == null) {
-      return new HostSnapshot(fds[0], fds[1], 0, -1, -1, -1, -1, gcPause, span);
+    KernelTcpCounters c = newest.counters();
+    if (before == null || c == null) {
+      return new HostSnapshot(newest.openFds(), newest.fdLimit(), 0, -1, -1, -1, -1, gcPause, span);
     }
-    KernelTcpCounters c = readCounters();
     return new HostSnapshot(
-        fds[0], fds[1], span,
+        newest.openFds(), newest.fdLimit(), span,
         KernelTcpCounters.delta(c.outSegs(), before.outSegs()),
         KernelTcpCounters.delta(c.retransSegs(), before.retransSegs()),
         KernelTcpCounters.delta(c.tcpTimeouts(), before.tcpTimeouts()),

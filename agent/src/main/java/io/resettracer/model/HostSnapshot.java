@@ -3,7 +3,7 @@ package io.resettracer.model;
 /**
  * The local host around a reset: file descriptors, the kernel's TCP counters and this JVM's time in
  * GC pauses over the last sampling interval. Plain numbers; -1 means unknown (not Linux, not
- * readable). Taken only when a reset happens.
+ * readable). From the agent's own samples of the host, never read on a failing call.
  *
  * @param counterSpanNanos the interval the counter deltas cover; 0 when no earlier sample exists
  * @param segmentsOut TCP segments sent in that interval

@@ -331,46 +331,14 @@ public final class ConnectionTracker implements HookDispatcher {
     InetSocketAddress remote = s.remote;
     InetSocketAddress local = s.local;
     if (remote == null || local == null) {
+      // Read now: the application may close the socket before the agent's thread looks.
       InetSocketAddress[] live = ConnectionIntrospector.endpoints(connection);
       if (live != null) {
         remote = remote != null ? remote : live[0];
         local = local != null ? local : live[1];
       }
     }
-    ResetFacts facts =
-        new ResetFacts(
-            hostAddress(remote), port(remote), hostAddress(local), port(local),
-            s.role, s.transport, op, kind,
-            failure == null ? "" : visibleClassName(s.transport, op, failure),
-            failure == null ? "read returned end of stream" : String.valueOf(failure.getMessage()),
-            s.ageKnown, now - s.openedAtNanos, s.idleNanosAt(op, now),
-            s.bytesRead, s.bytesWritten, s.writtenSinceRead, s.exchanges,
-            System.currentTimeMillis());
-    sink.onReset(facts, peers.recordReset(facts, remote, now));
+    sink.failed(new CapturedFailure(s, remote, local, op, kind, failure, now));
   }
 
-  /**
-   * The exception class the application receives. The asynchronous channel sees the JDK's internal
-   * {@code ConnectionResetException} and hands the application a plain {@code IOException} with the
-   * same message instead.
-   */
-  private static String visibleClassName(Transport transport, Operation op, Throwable failure) {
-    String name = failure.getClass().getName();
-    if (transport == Transport.ASYNC && "sun.net.ConnectionResetException".equals(name)) {
-      return "java.io.IOException";
-    }
-    return name;
-  }
-
-  private static String hostAddress(InetSocketAddress a) {
-    if (a == null) {
-      return "";
-    }
-    // getHostAddress never resolves a name: no reverse DNS on the failure path.
-    return a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-  }
-
-  private static int port(InetSocketAddress a) {
-    return a == null ? 0 : a.getPort();
-  }
 }

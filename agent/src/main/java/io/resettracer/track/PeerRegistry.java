@@ -7,17 +7,21 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The peers this JVM talks to and the resets it saw, bounded: the least recently used peer is
- * forgotten past {@code maxPeers}, and only the newest resets are kept. Consulted once per client
- * connection and once per reset or refused connect; never on a read or write.
+ * The peers this JVM talks to and the resets it saw, bounded: past {@code maxPeers} a peer not used
+ * lately is forgotten, and only the newest resets are kept. Consulted once per client connection
+ * and, on the agent's thread, once per reset; never on a read or write.
  *
- * <p>Finding a known peer takes no lock: every client connection asks for its peer, and an
- * application opening connections on many threads would otherwise queue here. Only a new peer that
- * takes the registry past its bound scans for the least recently used one.
+ * <p>Neither a known peer nor a new one takes a lock or scans: every client connection asks for its
+ * peer, and an application opening connections on many threads, or to thousands of peers (a mesh, a
+ * crawler), would otherwise queue here. A new peer takes a place on a ring of {@code maxPeers} slots
+ * ("clock" eviction): the hand passes over a peer used since it last passed, clearing that mark, and
+ * replaces the first one not used since; after {@link #SECOND_CHANCES} marked peers it replaces the
+ * next one anyway, so admitting a peer costs a bounded number of steps at any number of peers.
  *
  * <p>In front of the map sits a small direct-mapped cache of recently used peers. A client connect
  * asks right after the kernel's connect path has evicted the agent's lines, and the map's lookup is
@@ -33,15 +37,21 @@ public final class PeerRegistry {
   /** Slots of the cache in front of the map; a power of two. */
   static final int RECENT_SLOTS = 64;
 
+  /** Marked peers the hand passes over at most before it replaces one regardless. */
+  static final int SECOND_CHANCES = 8;
+
   private final int maxPeers;
   private final ConcurrentHashMap<InetSocketAddress, PeerStats> peers = new ConcurrentHashMap<>();
+  private final AtomicReferenceArray<PeerStats> ring;
+  private final AtomicLong hand = new AtomicLong();
   // Plain reads and writes: a reference is written atomically, and a stale or lost slot only sends
   // a lookup to the map. Package-private for the tests, which stage a race with an eviction.
   final PeerStats[] recent = new PeerStats[RECENT_SLOTS];
   private final ArrayDeque<PeerStats.StampedReset> recentResets = new ArrayDeque<>(); // guarded by this
 
   public PeerRegistry(int maxPeers) {
-    this.maxPeers = maxPeers;
+    this.maxPeers = Math.max(1, maxPeers);
+    this.ring = new AtomicReferenceArray<>(this.maxPeers);
   }
 
   /** The stats of {@code remote}, created if new; null for an unknown remote. */
@@ -56,14 +66,19 @@ public final class PeerRegistry {
     if (p == null || !p.is(address, port) || p.forgotten) {
       p = peers.get(remote);
       if (p == null) {
-        p = peers.computeIfAbsent(remote, r -> new PeerStats(address, port, nowNanos));
-        if (peers.size() > maxPeers) {
-          forgetLeastRecentlyUsed(p);
+        PeerStats created = new PeerStats(remote, address, port, nowNanos);
+        p = peers.putIfAbsent(remote, created);
+        if (p == null) {
+          admit(created);
+          recent[slot] = created;
+          return created; // used once so far: marked when used again
         }
       }
       recent[slot] = p;
     }
-    p.lastUsedNanos = nowNanos;
+    if (!p.used) {
+      p.used = true; // written only when it changes: a peer in use keeps its line clean
+    }
     return p;
   }
 
@@ -71,28 +86,36 @@ public final class PeerRegistry {
     return (address.hashCode() * 31 + port) & (RECENT_SLOTS - 1);
   }
 
-  /** Forgets peers, least recently used first, until the bound holds again; never {@code keep}. */
-  private synchronized void forgetLeastRecentlyUsed(PeerStats keep) {
-    while (peers.size() > maxPeers) {
-      Map.Entry<InetSocketAddress, PeerStats> oldest = null;
-      for (Map.Entry<InetSocketAddress, PeerStats> e : peers.entrySet()) {
-        if (e.getValue() != keep
-            && (oldest == null || e.getValue().lastUsedNanos < oldest.getValue().lastUsedNanos)) {
-          oldest = e;
+  /** Gives a new peer its place on the ring, forgetting the peer it replaces. */
+  private void admit(PeerStats created) {
+    for (int step = 0; ; step++) {
+      int i = (int) Math.floorMod(hand.getAndIncrement(), (long) maxPeers);
+      PeerStats held = ring.get(i);
+      if (held == null) {
+        if (ring.compareAndSet(i, null, created)) {
+          return;
         }
+        continue;
       }
-      if (oldest == null) {
+      if (held.used && step < SECOND_CHANCES) {
+        held.used = false;
+        continue;
+      }
+      if (ring.compareAndSet(i, held, created)) {
+        forget(held);
         return;
       }
-      PeerStats forgotten = oldest.getValue();
-      // Marked for the cache too, where a connect racing this may just have put it back: connects
-      // must not go on using a record the registry no longer has.
-      forgotten.forgotten = true;
-      peers.remove(oldest.getKey(), forgotten);
-      int slot = slot(forgotten.address, forgotten.port);
-      if (recent[slot] == forgotten) {
-        recent[slot] = null;
-      }
+    }
+  }
+
+  private void forget(PeerStats forgotten) {
+    // Marked for the cache too, where a connect racing this may just have put it back: connects
+    // must not go on using a record the registry no longer has.
+    forgotten.forgotten = true;
+    peers.remove(forgotten.key, forgotten);
+    int slot = slot(forgotten.address, forgotten.port);
+    if (recent[slot] == forgotten) {
+      recent[slot] = null;
     }
   }
 
@@ -104,31 +127,45 @@ public final class PeerRegistry {
   }
 
   /**
-   * Records a reset and returns what was known before it: the history the classifier judges it
-   * against.
+   * Records a reset, on the agent's thread, so that the resets judged after it see it.
+   *
+   * @return connections opened to the peer so far
    */
-  ResetHistory recordReset(ResetFacts facts, InetSocketAddress remote, long nowNanos) {
-    PeerStats p = of(remote, nowNanos);
-    List<PastReset> others;
+  public long recordReset(ResetFacts facts, InetSocketAddress remote, long atNanos) {
+    PeerStats p = of(remote, atNanos);
     synchronized (this) {
-      others =
-          PeerStats.StampedReset.ago(
-              () -> recentResets.stream().filter(r -> !samePeer(r.facts(), facts)).iterator(),
-              nowNanos);
       if (recentResets.size() == KEPT_ACROSS_PEERS) {
         recentResets.removeLast();
       }
-      recentResets.addFirst(new PeerStats.StampedReset(facts, nowNanos));
+      recentResets.addFirst(new PeerStats.StampedReset(facts, atNanos));
     }
+    if (p == null) {
+      return 0;
+    }
+    p.reset(facts, atNanos);
+    return p.connects;
+  }
+
+  /**
+   * What was known around a reset when it is judged: the other resets to its peer and to other
+   * peers, and refused connects, before it (a positive "ago") and after it (negative), up to now.
+   * The reset itself, recorded earlier with {@link #recordReset}, is left out.
+   */
+  public ResetHistory historyAround(ResetFacts facts, InetSocketAddress remote, long atNanos) {
+    List<PastReset> others;
+    synchronized (this) {
+      others = PeerStats.StampedReset.ago(
+          () -> recentResets.stream()
+              .filter(r -> r.facts() != facts && !samePeer(r.facts(), facts)).iterator(),
+          atNanos);
+    }
+    PeerStats p = remote == null || remote.getAddress() == null ? null : peers.get(remote);
     if (p == null) {
       return new ResetHistory(List.of(), others, List.of(), -1, 0);
     }
-    ResetHistory h =
-        new ResetHistory(
-            p.resetsBefore(nowNanos), others, p.refusedBefore(nowNanos),
-            p.longestSurvivedIdleNanos, p.connects);
-    p.reset(facts, nowNanos);
-    return h;
+    return new ResetHistory(
+        p.resetsAround(facts, atNanos), others, p.refusedAround(atNanos),
+        p.longestSurvivedIdleNanos, p.connects);
   }
 
   /** Connects to the peer refused at or after {@code sinceNanos}. */
@@ -143,14 +180,18 @@ public final class PeerRegistry {
     return p == null ? 0 : p.connects;
   }
 
+  /** Peers known now (at most the bound, and briefly a few more while new ones are admitted). */
+  public int size() {
+    return peers.size();
+  }
+
   private PeerStats lookup(String address, int port) {
-    for (Map.Entry<InetSocketAddress, PeerStats> e : peers.entrySet()) {
-      InetSocketAddress a = e.getKey();
-      if (a.getPort() == port && a.getAddress().getHostAddress().equals(address)) {
-        return e.getValue();
-      }
+    try {
+      // A literal address: parsed, never resolved.
+      return peers.get(new InetSocketAddress(InetAddress.getByName(address), port));
+    } catch (java.net.UnknownHostException | RuntimeException e) {
+      return null;
     }
-    return null;
   }
 
   private static boolean samePeer(ResetFacts a, ResetFacts b) {

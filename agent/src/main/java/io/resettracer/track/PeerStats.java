@@ -3,6 +3,7 @@ package io.resettracer.track;
 import io.resettracer.model.PastReset;
 import io.resettracer.model.ResetFacts;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,6 +20,8 @@ final class PeerStats {
   /** Recent resets and refusals kept per peer: enough to see bursts and learn an idle limit. */
   static final int KEPT = 32;
 
+  /** The registry's key for this peer. */
+  final InetSocketAddress key;
   /** The peer: its address and port. */
   final InetAddress address;
   final int port;
@@ -26,8 +29,11 @@ final class PeerStats {
   long longestSurvivedIdleNanos = -1;
   /** Connections opened to this peer. */
   long connects;
-  /** When the registry last handed this peer out: the least recently used is forgotten first. */
-  long lastUsedNanos;
+  /**
+   * Handed out since the registry's eviction hand last passed: a peer in use gets a second chance.
+   * A plain field: a lost write costs a peer one chance, never correctness.
+   */
+  boolean used;
   /**
    * Set when the registry forgets this peer, for its cache of recently used peers, where a connect
    * racing the eviction may have put it back. Volatile: the eviction writes it under the registry's
@@ -38,11 +44,10 @@ final class PeerStats {
   private final ArrayDeque<StampedReset> resets = new ArrayDeque<>(); // guarded by this
   private final ArrayDeque<Long> refusedAt = new ArrayDeque<>(); // guarded by this
 
-  PeerStats(InetAddress address, int port, long nowNanos) {
+  PeerStats(InetSocketAddress key, InetAddress address, int port, long nowNanos) {
+    this.key = key;
     this.address = address;
     this.port = port;
-    // Never the least recently used before its first use, or an eviction racing it would pick it.
-    this.lastUsedNanos = nowNanos;
   }
 
   /** True when this is the record of {@code address} and {@code port}. */
@@ -71,14 +76,22 @@ final class PeerStats {
     resets.addFirst(new StampedReset(facts, nowNanos));
   }
 
-  synchronized List<PastReset> resetsBefore(long nowNanos) {
-    return StampedReset.ago(resets, nowNanos);
+  /** The kept resets but {@code self}, each as seen from {@code atNanos} (negative: later). */
+  synchronized List<PastReset> resetsAround(ResetFacts self, long atNanos) {
+    List<PastReset> out = new ArrayList<>(resets.size());
+    for (StampedReset r : resets) {
+      if (r.facts != self) {
+        out.add(PastReset.of(r.facts, atNanos - r.atNanos));
+      }
+    }
+    return out;
   }
 
-  synchronized List<Long> refusedBefore(long nowNanos) {
+  /** How long before {@code atNanos} each kept refusal was (negative: after it), newest first. */
+  synchronized List<Long> refusedAround(long atNanos) {
     List<Long> out = new ArrayList<>(refusedAt.size());
     for (long t : refusedAt) {
-      out.add(nowNanos - t);
+      out.add(atNanos - t);
     }
     return out;
   }

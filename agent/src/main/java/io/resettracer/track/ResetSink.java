@@ -1,12 +1,9 @@
 package io.resettracer.track;
 
-import io.resettracer.model.ResetFacts;
-import io.resettracer.model.ResetHistory;
-
-/** Where the tracker sends each reset; called on the thread that saw it. */
+/**
+ * Where the tracker hands each reset; called on the thread whose call failed, which must return at
+ * once: an implementation only queues the capture for the agent's own thread.
+ */
 public interface ResetSink {
-  /**
-   * @param history what was known before this reset: earlier resets, refused connects, idle limits
-   */
-  void onReset(ResetFacts facts, ResetHistory history);
+  void failed(CapturedFailure failure);
 }

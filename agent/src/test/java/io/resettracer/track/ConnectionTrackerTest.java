@@ -32,9 +32,12 @@ class ConnectionTrackerTest {
   private final List<ResetHistory> histories = new ArrayList<>();
   private final PeerRegistry peers = new PeerRegistry(16);
   private final ConnectionTracker tracker =
-      new ConnectionTracker(100, peers, (f, h) -> {
+      new ConnectionTracker(100, peers, captured -> {
+        // What the pipeline does with a capture, on the test's thread.
+        ResetFacts f = captured.facts();
+        peers.recordReset(f, captured.remote(), captured.atNanos());
         resets.add(f);
-        histories.add(h);
+        histories.add(peers.historyAround(f, captured.remote(), captured.atNanos()));
       }, new StandInFields());
   private final Object connection = new Object();
 
@@ -198,7 +201,7 @@ class ConnectionTrackerTest {
   void aConnectionWithTheStateFieldIsTrackedWhenTheTableIsFull() {
     List<ResetFacts> seen = new ArrayList<>();
     ConnectionTracker bounded =
-        new ConnectionTracker(0, new PeerRegistry(16), (f, h) -> seen.add(f), new StandInFields());
+        new ConnectionTracker(0, new PeerRegistry(16), captured -> seen.add(captured.facts()), new StandInFields());
     ConnectionWithStateField c = new ConnectionWithStateField();
     bounded.opened(c, null, ResetTracerHooks.NIO, false, c, null);
     Object state = c.resetTracer$state;

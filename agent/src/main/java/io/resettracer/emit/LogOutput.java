@@ -11,32 +11,48 @@ import java.util.Locale;
 import org.slf4j.Logger;
 
 /** One concise line per reset, rate-limited, saying how many lines the limit held back. */
-final class ResetLogger {
+public final class LogOutput implements ResetOutput {
 
-  private static final Logger log = AgentLog.get(ResetLogger.class);
+  private static final Logger log = AgentLog.get(LogOutput.class);
 
   private final RateLimiter limiter;
+  private long heldBack;
 
-  ResetLogger(RateLimiter limiter) {
-    this.limiter = limiter;
+  /** @param logLimit lines per window before the rest are held back (and counted); 0: no limit */
+  public LogOutput(int logLimit, long logWindowNanos) {
+    this.limiter = new RateLimiter(logLimit, logWindowNanos);
   }
 
-  void log(ResetFacts f, Classification c) {
+  @Override
+  public void reset(ClassifiedReset r) {
     if (!log.isInfoEnabled()) {
       return;
     }
     long suppressed = limiter.tryAcquire(System.nanoTime());
     if (suppressed < 0) {
+      heldBack++;
       return;
     }
-    log.info(line(f, c) + (suppressed > 0 ? " (" + suppressed + " earlier resets not logged)" : ""));
+    log.info(line(r.facts(), r.classification())
+        + (suppressed > 0 ? " (" + suppressed + " earlier resets not logged)" : ""));
   }
 
   /** Incidents are logged whole and unthrottled: there is at most one per settled burst. */
-  void log(Incident i) {
+  @Override
+  public void incident(Incident i) {
     if (log.isInfoEnabled()) {
       log.info(incidentLine(i));
     }
+  }
+
+  /** Lines the limit held back whose count no later line has told yet. */
+  long untold() {
+    return limiter.pendingDropped();
+  }
+
+  @Override
+  public long dropped() {
+    return heldBack;
   }
 
   static String incidentLine(Incident i) {

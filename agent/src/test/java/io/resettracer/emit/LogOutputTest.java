@@ -10,7 +10,7 @@ import io.resettracer.model.Role;
 import io.resettracer.model.Transport;
 import org.junit.jupiter.api.Test;
 
-class ResetLoggerTest {
+class LogOutputTest {
 
   @Test
   void oneConciseLine() {
@@ -21,7 +21,7 @@ class ResetLoggerTest {
         "reset on client nio read 10.0.0.5:51234 -> 192.0.2.10:443: age 351.2 s, idle 350.1 s, "
             + "read 2.0 KiB, written 300 B, 14 exchanges; java.net.SocketException: Connection reset;"
             + " verdict UNKNOWN (0 %): thin",
-        ResetLogger.line(f, Classification.unknown("thin", "")));
+        LogOutput.line(f, Classification.unknown("thin", "")));
   }
 
   @Test
@@ -34,7 +34,7 @@ class ResetLoggerTest {
             + " idle 1 ms, read 0 B,"
             + " written 0 B, 0 exchanges; java.net.SocketException: Broken pipe; verdict UNKNOWN"
             + " (0 %): e",
-        ResetLogger.line(f, Classification.unknown("e", "")));
+        LogOutput.line(f, Classification.unknown("e", "")));
   }
 
   @Test
@@ -46,6 +46,6 @@ class ResetLoggerTest {
         "premature-eof on client socket read 10.0.0.5:51234 -> 192.0.2.10:80: age 5.0 s, idle 4.0 s,"
             + " read 10 B, written 120 B, 2 exchanges; read returned end of stream; verdict UNKNOWN"
             + " (0 %): e",
-        ResetLogger.line(f, Classification.unknown("e", "")));
+        LogOutput.line(f, Classification.unknown("e", "")));
   }
 }

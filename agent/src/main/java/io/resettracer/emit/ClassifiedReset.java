@@ -1,0 +1,22 @@
+package io.resettracer.emit;
+
+import io.resettracer.classify.Classification;
+import io.resettracer.model.ResetFacts;
+
+/**
+ * One reset as the outputs receive it: the facts, the verdict, and where in the application it
+ * failed.
+ *
+ * @param thread the thread whose call failed (the event itself is committed on the agent's)
+ * @param stack the failing call's stack, innermost first, as the exception holds it
+ * @param burstId the burst this reset belongs to; an incident with this id judges the burst if it
+ *     grew to two or more resets
+ * @param failedAtNanos when the call failed, on {@link System#nanoTime()}'s clock
+ */
+public record ClassifiedReset(
+    ResetFacts facts,
+    Classification classification,
+    Thread thread,
+    StackTraceElement[] stack,
+    long burstId,
+    long failedAtNanos) {}

@@ -1,0 +1,127 @@
+package io.resettracer.track;
+
+import io.resettracer.model.FailureKind;
+import io.resettracer.model.Operation;
+import io.resettracer.model.ResetFacts;
+import io.resettracer.model.Role;
+import io.resettracer.model.Transport;
+import java.net.InetSocketAddress;
+
+/**
+ * What the failing thread alone knows about a reset, taken in the failing call and handed off: the
+ * connection's figures at that instant, its endpoints (the socket may be closed a moment later), the
+ * exception object itself (for its class, message and stack, read later) and the thread. Nothing
+ * here is formatted, looked up or judged: that is the agent's thread's work.
+ */
+public final class CapturedFailure {
+
+  final InetSocketAddress remote;
+  final InetSocketAddress local;
+  final Role role;
+  final Transport transport;
+  final Operation operation;
+  final FailureKind kind;
+  /** The exception the application received; for a premature close, a marker holding the stack. */
+  final Throwable failure;
+  final boolean premature;
+  final Thread thread;
+  final boolean ageKnown;
+  final long ageNanos;
+  final long idleNanos;
+  final long bytesRead;
+  final long bytesWritten;
+  final long writtenSinceRead;
+  final long exchanges;
+  final long atNanos;
+  final long epochMillis;
+
+  CapturedFailure(
+      ConnectionState s, InetSocketAddress remote, InetSocketAddress local, Operation op,
+      FailureKind kind, Throwable failure, long atNanos) {
+    this.remote = remote;
+    this.local = local;
+    this.role = s.role;
+    this.transport = s.transport;
+    this.operation = op;
+    this.kind = kind;
+    this.premature = failure == null;
+    // A premature close has no exception: the marker's stack is the failing call's.
+    this.failure = failure == null ? new PrematureClose() : failure;
+    this.thread = Thread.currentThread();
+    this.ageKnown = s.ageKnown;
+    this.ageNanos = atNanos - s.openedAtNanos;
+    this.idleNanos = s.idleNanosAt(op, atNanos);
+    this.bytesRead = s.bytesRead;
+    this.bytesWritten = s.bytesWritten;
+    this.writtenSinceRead = s.writtenSinceRead;
+    this.exchanges = s.exchanges;
+    this.atNanos = atNanos;
+    this.epochMillis = System.currentTimeMillis();
+  }
+
+  /** When it failed, on {@link System#nanoTime()}'s clock. */
+  public long atNanos() {
+    return atNanos;
+  }
+
+  /** The peer's socket address, or null when unknown. */
+  public InetSocketAddress remote() {
+    return remote;
+  }
+
+  /** The thread whose call failed. */
+  public Thread thread() {
+    return thread;
+  }
+
+  /**
+   * The stack of the failing call, innermost first: the exception's own (the JDK filled it in where
+   * it threw, beneath the agent's advice, so none of the agent's frames is in it).
+   */
+  public StackTraceElement[] stack() {
+    return failure.getStackTrace();
+  }
+
+  /** The facts as plain data, for the classifier and the outputs; built off the failing thread. */
+  public ResetFacts facts() {
+    return new ResetFacts(
+        hostAddress(remote), port(remote), hostAddress(local), port(local),
+        role, transport, operation, kind,
+        premature ? "" : visibleClassName(transport, failure),
+        premature ? "read returned end of stream" : String.valueOf(failure.getMessage()),
+        ageKnown, ageNanos, idleNanos, bytesRead, bytesWritten, writtenSinceRead, exchanges,
+        epochMillis);
+  }
+
+  /**
+   * The exception class the application receives. The asynchronous channel sees the JDK's internal
+   * {@code ConnectionResetException} and hands the application a plain {@code IOException} with the
+   * same message instead.
+   */
+  private static String visibleClassName(Transport transport, Throwable failure) {
+    String name = failure.getClass().getName();
+    if (transport == Transport.ASYNC && "sun.net.ConnectionResetException".equals(name)) {
+      return "java.io.IOException";
+    }
+    return name;
+  }
+
+  private static String hostAddress(InetSocketAddress a) {
+    if (a == null) {
+      return "";
+    }
+    // getHostAddress never resolves a name: no reverse DNS on the failure path.
+    return a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+  }
+
+  private static int port(InetSocketAddress a) {
+    return a == null ? 0 : a.getPort();
+  }
+
+  /** Carries the stack of a call that saw end of stream where a reply was due; never thrown. */
+  private static final class PrematureClose extends Throwable {
+    PrematureClose() {
+      super("read returned end of stream", null, false, true);
+    }
+  }
+}
