@@ -9,6 +9,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.Percentage;
+import jdk.jfr.Period;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 import jdk.jfr.Timestamp;
@@ -29,6 +30,8 @@ import jdk.jfr.Timestamp;
         + "likely cause. One event per connection, recorded about a second after the failure, once "
         + "the resets around it are known: Failed At is when the call failed, Failing Thread and "
         + "Stack say where.")
+// Periodic only so that JFR calls the agent when a chunk ends: see JfrOutput.register.
+@Period("endChunk")
 @StackTrace(false)
 public final class ConnectionResetEvent extends jdk.jfr.Event {
 

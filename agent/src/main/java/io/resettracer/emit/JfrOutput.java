@@ -5,6 +5,8 @@ import io.resettracer.classify.Incident;
 import io.resettracer.model.ResetFacts;
 import java.lang.invoke.MethodHandles;
 import jdk.jfr.FlightRecorder;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 
 /**
  * Commits {@link ConnectionResetEvent}s and {@link ResetIncidentEvent}s. Loaded only when the
@@ -15,7 +17,10 @@ public final class JfrOutput implements ResetOutput {
   private final RateLimiter limiter;
   private long dropped;
   private volatile Runnable atRecordingEnd;
-  private final Runnable endChunkHook = this::recordingChunkEnds;
+  // One hook per event type: JFR runs a type's hook only while a recording enables that type, and a
+  // recording may enable either.
+  private final Runnable resetChunkEnds = this::recordingChunkEnds;
+  private final Runnable incidentChunkEnds = this::recordingChunkEnds;
 
   /**
    * @param eventLimit reset events per window before the rest are dropped (and counted); 0: none
@@ -26,9 +31,10 @@ public final class JfrOutput implements ResetOutput {
 
   /**
    * Registers the events so that recordings and JMC list them before the first reset, and asks JFR
-   * to call {@code atRecordingEnd} whenever a chunk ends: at exit, JFR writes its last chunk from its
-   * own shutdown hook, which races every other hook, so what the agent still holds must reach the
-   * recording from inside JFR's own sequence.
+   * to call {@code atRecordingEnd} whenever a chunk ends (a recording stops or is dumped, or the JVM
+   * exits): the resets the pipeline still holds for judgement must be in the recording that ends.
+   * At exit, JFR writes its last chunk from its own shutdown hook, which races every other hook, so
+   * only a flush from inside JFR's own sequence is sure to land.
    *
    * <p>The classes are initialised first, outside JFR's lock: on JDK 17 an event class's static
    * initialiser registers it, so a thread registering it (holding JFR's metadata lock, waiting for
@@ -41,12 +47,14 @@ public final class JfrOutput implements ResetOutput {
     FlightRecorder.register(ConnectionResetEvent.class);
     FlightRecorder.register(ResetIncidentEvent.class);
     this.atRecordingEnd = atRecordingEnd;
-    FlightRecorder.addPeriodicEvent(ResetIncidentEvent.class, endChunkHook);
+    FlightRecorder.addPeriodicEvent(ConnectionResetEvent.class, resetChunkEnds);
+    FlightRecorder.addPeriodicEvent(ResetIncidentEvent.class, incidentChunkEnds);
   }
 
   /** Takes the event types out again on detach, so recordings stop listing them. */
   public void unregister() {
-    FlightRecorder.removePeriodicEvent(endChunkHook);
+    FlightRecorder.removePeriodicEvent(resetChunkEnds);
+    FlightRecorder.removePeriodicEvent(incidentChunkEnds);
     FlightRecorder.unregister(ConnectionResetEvent.class);
     FlightRecorder.unregister(ResetIncidentEvent.class);
   }
@@ -121,6 +129,20 @@ public final class JfrOutput implements ResetOutput {
     e.recommendation = Text.bounded(c.recommendation());
     e.droppedBefore = droppedBefore;
     e.commit();
+  }
+
+  /** A recording is running: JFR's own exit hook will end its chunk and call the agent. */
+  @Override
+  public boolean flushesAtExit() {
+    if (!FlightRecorder.isInitialized()) {
+      return false;
+    }
+    for (Recording r : FlightRecorder.getFlightRecorder().getRecordings()) {
+      if (r.getState() == RecordingState.RUNNING) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

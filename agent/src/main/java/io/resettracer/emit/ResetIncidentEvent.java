@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.Percentage;
+import jdk.jfr.Period;
 import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 import jdk.jfr.Timestamp;
@@ -21,6 +22,8 @@ import jdk.jfr.Timestamp;
         + "also has its own Connection Reset event with the same Incident Id; the incident's verdict "
         + "can differ, because it also sees what came later (connects refused, the peer back, how "
         + "many hosts were hit).")
+// Periodic only so that JFR calls the agent when a chunk ends: see JfrOutput.register.
+@Period("endChunk")
 @StackTrace(false)
 public final class ResetIncidentEvent extends jdk.jfr.Event {
 
@@ -31,7 +34,8 @@ public final class ResetIncidentEvent extends jdk.jfr.Event {
   long incidentId;
 
   @Label("Verdict")
-  @Description("The likely common cause of the burst")
+  @Description("The likely common cause of the burst: IDLE_TIMEOUT, PEER_CRASH, RESOURCE_EXHAUSTION, "
+      + "NETWORK_DEVICE, LARGE_PAYLOAD, KEEPALIVE_MISMATCH, NETWORK_INSTABILITY or UNKNOWN")
   String verdict;
 
   @Label("Confidence")

@@ -22,6 +22,14 @@ public interface ResetOutput {
    */
   default void flush(boolean detaching) {}
 
+  /**
+   * True when this output will itself ask for a last flush as the JVM exits (a JFR recording that
+   * writes its last chunk then): the exit hook waits for it, so that what is held lands there.
+   */
+  default boolean flushesAtExit() {
+    return false;
+  }
+
   /** What this output left out on purpose so far (rate limits, full queues), or 0. */
   default long dropped() {
     return 0;

@@ -2,12 +2,13 @@ package io.resettracer.emit;
 
 /**
  * The failing call's stack as text, the application's frame first: the JDK frames of the socket
- * path above it are summed up in one line, so that `jfr print` and JMC's event view open on the
- * line of the application that failed.
+ * path above it follow at the end, under a line of their own, so that `jfr print` and JMC's event
+ * view open on the line of the application that failed.
  */
 final class StackText {
 
   static final int MAX_FRAMES = 24;
+  static final int MAX_PLATFORM_FRAMES = 8;
 
   private StackText() {}
 
@@ -31,9 +32,10 @@ final class StackText {
       b.append("… ").append(stack.length - end).append(" more frames\n");
     }
     if (first > 0) {
-      b.append("(beneath ").append(first).append(" JDK frames, from ")
-          .append(stack[0].getClassName()).append('.').append(stack[0].getMethodName())
-          .append(")\n");
+      b.append("--- in the JDK's socket path above it (").append(first).append(" frames):\n");
+      for (int i = Math.max(0, first - MAX_PLATFORM_FRAMES); i < first; i++) {
+        b.append("at ").append(stack[i]).append('\n');
+      }
     }
     return Text.bounded(b.toString(), Text.MAX_STACK_CHARS);
   }

@@ -8,10 +8,11 @@ import io.resettracer.bootstrap.ResetTracerHooks;
  * here is a programming error, and {@link #of} says so instead of falling to a default.
  */
 public enum Transport {
-  SOCKET(ResetTracerHooks.SOCKET, "socket", "java.net.Socket (NioSocketImpl)"),
-  NIO(ResetTracerHooks.NIO, "nio", "java.nio SocketChannel"),
-  ASYNC(ResetTracerHooks.ASYNC, "async", "AsynchronousSocketChannel"),
-  NETTY_EPOLL(ResetTracerHooks.NETTY_EPOLL, "netty-epoll", "Netty's native epoll transport");
+  SOCKET(ResetTracerHooks.SOCKET, "socket", "java.net.Socket (NioSocketImpl)", true),
+  NIO(ResetTracerHooks.NIO, "nio", "java.nio SocketChannel", true),
+  ASYNC(ResetTracerHooks.ASYNC, "async", "AsynchronousSocketChannel", true),
+  // Netty keeps some native errors made once, without a stack, and throws them again.
+  NETTY_EPOLL(ResetTracerHooks.NETTY_EPOLL, "netty-epoll", "Netty's native epoll transport", false);
 
   private static final Transport[] BY_CODE = new Transport[values().length];
 
@@ -28,11 +29,21 @@ public enum Transport {
   private final int code;
   private final String label;
   private final String description;
+  private final boolean exceptionsCarryTheirStack;
 
-  Transport(int code, String label, String description) {
+  Transport(int code, String label, String description, boolean exceptionsCarryTheirStack) {
     this.code = code;
     this.label = label;
     this.description = description;
+    this.exceptionsCarryTheirStack = exceptionsCarryTheirStack;
+  }
+
+  /**
+   * True when the exception a failing call throws was made by that call, its stack filled in where
+   * it failed; false when the path may throw an exception made earlier.
+   */
+  public boolean exceptionsCarryTheirStack() {
+    return exceptionsCarryTheirStack;
   }
 
   /** The name in events and outputs: socket, nio, async, netty-epoll. */

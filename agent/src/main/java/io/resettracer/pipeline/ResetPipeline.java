@@ -47,6 +47,9 @@ public final class ResetPipeline {
   /** How long a burst must be quiet before it is judged as an incident. */
   public static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
+  /** How long the exit hook waits for JFR's last chunk to flush the pipeline. */
+  private static final long EXIT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
+
   /** Resets held for judgement at most; past it the oldest is judged at once. */
   static final int MAX_HELD = 4096;
 
@@ -64,6 +67,8 @@ public final class ResetPipeline {
   private final LongAdder outputErrors = new LongAdder();
   private long nextHostSampleNanos; // guarded by this
   private volatile boolean stopping;
+  /** Set once a flush at exit has run, from whichever side came first. */
+  private volatile boolean flushedAtExit;
   private Thread thread;
   private Thread exitHook;
 
@@ -167,6 +172,10 @@ public final class ResetPipeline {
    * @return how long the thread may sleep before the next thing falls due
    */
   private long step(long now, boolean all) {
+    return step(now, all, all);
+  }
+
+  private long step(long now, boolean all, boolean settleOpenBurst) {
     CapturedFailure c;
     while ((c = handOff.poll()) != null) {
       arrive(c);
@@ -180,7 +189,7 @@ public final class ResetPipeline {
     while (!held.isEmpty() && (all || held.peekFirst().dueNanos() - now <= 0)) {
       judge(held.pollFirst());
     }
-    Incident i = incidents.settle(now, followUp, all);
+    Incident i = incidents.settle(now, followUp, settleOpenBurst);
     if (i != null) {
       incident(i);
     }
@@ -273,17 +282,52 @@ public final class ResetPipeline {
   }
 
   /**
-   * Called when a JFR chunk ends. At exit JFR writes its last chunk from its own shutdown hook, in
-   * parallel with every other hook: what is held is flushed from inside JFR's sequence then, so
-   * that it is in the recording. At any other chunk's end nothing is done.
+   * Called when a JFR chunk ends: a recording stops or is dumped, a chunk rotates, or the JVM exits
+   * (JFR writes its last chunk from its own shutdown hook, in parallel with every other hook). What
+   * is held is judged now, with what is known so far, so that it is in the recording that ends; the
+   * open burst is settled only at exit, so a rotation does not cut an incident in two.
    */
   public void atRecordingChunkEnd() {
-    if (shuttingDown()) {
-      contained(() -> flush(false));
-    }
+    boolean exiting = shuttingDown();
+    contained(() -> {
+      synchronized (this) {
+        step(System.nanoTime(), true, exiting);
+        if (exiting) {
+          flushedAtExit = true;
+          notifyAll();
+        }
+      }
+    });
   }
 
+  /**
+   * The JVM's exit. Where a recording runs, JFR's own exit hook ends its last chunk and flushes the
+   * pipeline from inside JFR's sequence; flushing here first would commit events JFR may already
+   * have written out its chunk without. So this hook waits for that flush (bounded), then flushes
+   * whatever is left, for the other outputs, and says what was left out.
+   */
   private void exit() {
+    boolean jfrWillFlush = false;
+    for (ResetOutput o : outputs) {
+      try {
+        jfrWillFlush |= o.flushesAtExit();
+      } catch (Throwable t) {
+        ResetTracerHooks.swallow(t);
+      }
+    }
+    if (jfrWillFlush) {
+      synchronized (this) {
+        long end = System.nanoTime() + EXIT_WAIT_NANOS;
+        long left;
+        while (!flushedAtExit && (left = end - System.nanoTime()) > 0) {
+          try {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+          } catch (InterruptedException e) {
+            break;
+          }
+        }
+      }
+    }
     flush(false);
     long resets = total(resetsPerVerdict);
     long shed = handOff.shed();

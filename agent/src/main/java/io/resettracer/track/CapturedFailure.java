@@ -21,9 +21,10 @@ public final class CapturedFailure {
   final Transport transport;
   final Operation operation;
   final FailureKind kind;
-  /** The exception the application received; for a premature close, a marker holding the stack. */
+  /** The exception the application received, or null for a premature close. */
   final Throwable failure;
-  final boolean premature;
+  /** Holds the failing call's stack: the exception itself where the JDK filled it in. */
+  final Throwable stackHolder;
   final Thread thread;
   final boolean ageKnown;
   final long ageNanos;
@@ -44,9 +45,11 @@ public final class CapturedFailure {
     this.transport = s.transport;
     this.operation = op;
     this.kind = kind;
-    this.premature = failure == null;
-    // A premature close has no exception: the marker's stack is the failing call's.
-    this.failure = failure == null ? new PrematureClose() : failure;
+    this.failure = failure;
+    // A premature close has no exception, and a library may throw an exception it made once and
+    // keeps (Netty's native errors): a marker then takes the failing call's stack, its one cost.
+    this.stackHolder =
+        failure != null && transport.exceptionsCarryTheirStack() ? failure : new CallStack();
     this.thread = Thread.currentThread();
     this.ageKnown = s.ageKnown;
     this.ageNanos = atNanos - s.openedAtNanos;
@@ -79,7 +82,21 @@ public final class CapturedFailure {
    * it threw, beneath the agent's advice, so none of the agent's frames is in it).
    */
   public StackTraceElement[] stack() {
-    return failure.getStackTrace();
+    StackTraceElement[] stack = stackHolder.getStackTrace();
+    if (!(stackHolder instanceof CallStack)) {
+      return stack;
+    }
+    // The marker was made inside the agent's hooks: their frames go, the failing call's stay.
+    int first = 0;
+    while (first < stack.length && isAgentFrame(stack[first].getClassName())) {
+      first++;
+    }
+    return java.util.Arrays.copyOfRange(stack, first, stack.length);
+  }
+
+  private static boolean isAgentFrame(String className) {
+    return className.startsWith("io.resettracer.track.")
+        || className.startsWith("io.resettracer.bootstrap.");
   }
 
   /** The facts as plain data, for the classifier and the outputs; built off the failing thread. */
@@ -87,8 +104,8 @@ public final class CapturedFailure {
     return new ResetFacts(
         hostAddress(remote), port(remote), hostAddress(local), port(local),
         role, transport, operation, kind,
-        premature ? "" : visibleClassName(transport, failure),
-        premature ? "read returned end of stream" : String.valueOf(failure.getMessage()),
+        failure == null ? "" : visibleClassName(transport, failure),
+        failure == null ? "read returned end of stream" : String.valueOf(failure.getMessage()),
         ageKnown, ageNanos, idleNanos, bytesRead, bytesWritten, writtenSinceRead, exchanges,
         epochMillis);
   }
@@ -118,10 +135,10 @@ public final class CapturedFailure {
     return a == null ? 0 : a.getPort();
   }
 
-  /** Carries the stack of a call that saw end of stream where a reply was due; never thrown. */
-  private static final class PrematureClose extends Throwable {
-    PrematureClose() {
-      super("read returned end of stream", null, false, true);
+  /** Carries the stack of the failing call where its exception cannot; never thrown. */
+  private static final class CallStack extends Throwable {
+    CallStack() {
+      super("the failing call", null, false, true);
     }
   }
 }

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>WORKLOAD is one of the throughput workloads, {@code first-seconds} (socket ping-pong and churn
  * with traffic from the JVM's first instant), {@code onoff} (the agent's hooks switched on and off in
- * one JVM), {@code startup} or {@code memory}.
+ * one JVM), {@code storms} (a reset storm, with many descriptors open, and churn over many peers),
+ * {@code startup} or {@code memory}.
  */
 public final class BenchmarkMain {
 
@@ -115,6 +116,9 @@ public final class BenchmarkMain {
         throughput(w, FIRST_SECONDS);
       }
     }
+    if (only == null || only.equals("storms")) {
+      storms();
+    }
     if (only == null || only.equals("onoff")) {
       onOff();
     }
@@ -145,6 +149,44 @@ public final class BenchmarkMain {
         workload, without.get(0).get("unit").replace('_', ' '), base, traced, traced / base,
         spreadPercent(without, "opsPerSec"), cpuBase, cpuTraced - cpuBase, jvmAdded,
         bytes(median(without, "allocPerOp")), bytes(median(with, "allocPerOp")));
+  }
+
+  /**
+   * When things go wrong, and at scale: every connection reset (a storm), with 0, 8 000 and 18 000
+   * descriptors open beside it; and churn over 5 000 and 50 000 distinct peers. For the storm, the
+   * time of the failing call itself: what a reset costs the application.
+   */
+  private void storms() throws Exception {
+    System.out.printf("%nA reset storm and churn over many peers (median of alternated runs):%n");
+    System.out.printf("%-22s %12s %12s %7s %7s %14s %14s%n", "workload", "no agent/s", "agent/s",
+        "ratio", "A/A ±", "failing call", "with agent");
+    for (String fds : List.of("0", "8000", "18000")) {
+      stormRow("storm", fds, "storm, " + fds + " fds");
+    }
+    for (String peers : List.of("5000", "50000")) {
+      stormRow("churn-peers", peers, "churn, " + peers + " peers");
+    }
+  }
+
+  private void stormRow(String workload, String arg, String label) throws Exception {
+    List<Map<String, String>> without = new ArrayList<>();
+    List<Map<String, String>> with = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      boolean agentFirst = r % 2 == 1;
+      (agentFirst ? with : without).add(child(agentFirst, workload, measureMs, STEADY, arg));
+      (agentFirst ? without : with).add(child(!agentFirst, workload, measureMs, STEADY, arg));
+    }
+    double base = median(without, "opsPerSec");
+    double traced = median(with, "opsPerSec");
+    String fail = "";
+    String failWith = "";
+    if (without.get(0).containsKey("failNsPerReset")) {
+      fail = String.format(Locale.ROOT, "%.1f µs", median(without, "failNsPerReset") / 1000);
+      failWith = String.format(Locale.ROOT, "%+.1f µs",
+          (median(with, "failNsPerReset") - median(without, "failNsPerReset")) / 1000);
+    }
+    System.out.printf(Locale.ROOT, "%-22s %12.0f %12.0f %7.3f %6.1f%% %14s %14s%n", label, base,
+        traced, traced / base, spreadPercent(without, "opsPerSec"), fail, failWith);
   }
 
   /**

@@ -51,6 +51,12 @@ public final class Workloads {
       case "churn": churn(warmupMs, measureMs); break;
       case "http-keepalive": httpKeepAlive(warmupMs, measureMs); break;
       case "netty-epoll-pingpong": NettyEpollPingPong.run(warmupMs, measureMs); break;
+      case "storm":
+        StormWorkloads.storm(warmupMs, measureMs, Integer.parseInt(args[3]));
+        break;
+      case "churn-peers":
+        StormWorkloads.churnPeers(warmupMs, measureMs, Integer.parseInt(args[3]));
+        break;
       default: throw new IllegalArgumentException(workload);
     }
   }

@@ -9,6 +9,7 @@ import java.util.StringJoiner;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
@@ -58,16 +59,30 @@ public final class ScenarioMain {
     StringJoiner j = new StringJoiner("\t");
     for (var field : e.getFields()) {
       String name = field.getName();
-      if (name.equals("stackTrace") || name.equals("eventThread")) {
+      if (name.equals("stackTrace") || name.equals("eventThread")
+          || name.equals("failingThread") || name.equals("stack")) {
         continue;
       }
       j.add(name + "=" + e.getValue(name));
     }
-    j.add("thread=" + (e.getThread() == null ? "" : e.getThread().getJavaName()));
-    List<RecordedFrame> frames = e.getStackTrace() == null ? List.of() : e.getStackTrace().getFrames();
+    // The event is committed on the agent's thread once judged: the failing thread and its stack
+    // travel as fields.
+    RecordedThread failing = e.hasField("failingThread") ? e.getThread("failingThread") : null;
+    RecordedThread thread = failing != null ? failing : e.getThread();
+    j.add("thread=" + (thread == null ? "" : thread.getJavaName()));
     StringJoiner stack = new StringJoiner(",");
-    for (RecordedFrame f : frames) {
-      stack.add(f.getMethod().getType().getName() + "." + f.getMethod().getName());
+    if (e.hasField("stack")) {
+      for (String line : e.getString("stack").split("\n")) {
+        if (line.startsWith("at ")) {
+          String frame = line.substring(3);
+          int paren = frame.indexOf('(');
+          stack.add(paren < 0 ? frame : frame.substring(0, paren));
+        }
+      }
+    } else if (e.getStackTrace() != null) {
+      for (RecordedFrame f : e.getStackTrace().getFrames()) {
+        stack.add(f.getMethod().getType().getName() + "." + f.getMethod().getName());
+      }
     }
     j.add("stack=" + stack);
     return j.toString();
