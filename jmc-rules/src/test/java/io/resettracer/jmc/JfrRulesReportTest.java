@@ -27,9 +27,11 @@ import org.openjdk.jmc.flightrecorder.rules.report.JfrRulesReport;
 
 /**
  * JMC's headless report, JfrRulesReport, as an operator runs it, over every sample's recording and
- * the two controls: it finds the rule through META-INF/services beside JMC's own rules, the text
- * format carries the rule's summary with its numbers, and the JSON format parses, with a score
- * for the rule on every recording.
+ * the two controls: it finds the rule through META-INF/services beside JMC's own rules, and the
+ * text format carries the rule's summary and solution with their numbers. The JSON format is run
+ * in a child JVM with this rule as the only one: JMC 9.1 writes {@code "score": ,} for every
+ * result without a score, and several of its own rules set none, so a JSON report with them never
+ * parses; with this rule alone it must, with a score on every recording.
  */
 class JfrRulesReportTest {
 
@@ -62,6 +64,7 @@ class JfrRulesReportTest {
   @Test
   void textReportShowsTheRuleWithItsNumbers() throws Exception {
     String text = report("text");
+    java.nio.file.Files.writeString(SampleRecordings.DIR.resolve("jfr-rules-report.txt"), text);
     for (Map.Entry<Path, IResult> e : recordings.entrySet()) {
       String section = section(text, "File: " + e.getKey());
       assertContains(section, "Rule: " + RULE_NAME + "\nSeverity: "
@@ -73,7 +76,7 @@ class JfrRulesReportTest {
 
   @Test
   void jsonReportParsesWithTheRuleScoredOnEveryRecording() throws Exception {
-    String json = report("json");
+    String json = reportWithThisRuleAlone("json");
     JsonNode reports = new ObjectMapper().readTree(json);
     assertEquals(recordings.size(), reports.size(), json);
     List<Path> files = new ArrayList<>(recordings.keySet());
@@ -110,6 +113,38 @@ class JfrRulesReportTest {
       System.setOut(original);
     }
     return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * JfrRulesReport in a child JVM whose class path holds this module's classes and JMC's core
+   * (rules API, parser, common, and the lz4 and OWASP encoder libraries they load), but none of
+   * JMC's own rules.
+   */
+  private static String reportWithThisRuleAlone(String format) throws Exception {
+    List<String> classPath = new ArrayList<>();
+    for (Class<?> c : List.of(ResetRule.class, org.openjdk.jmc.flightrecorder.rules.IRule.class,
+        org.openjdk.jmc.flightrecorder.JfrLoaderToolkit.class,
+        org.openjdk.jmc.common.item.IItem.class, net.jpountz.lz4.LZ4Factory.class,
+        org.owasp.encoder.Encode.class)) {
+      classPath.add(Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString());
+    }
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", String.join(java.io.File.pathSeparator, classPath),
+        JfrRulesReport.class.getName(), "-format", format, "-verbose"));
+    recordings.keySet().forEach(p -> command.add(p.toString()));
+    // Kept beside the recordings, to read after the run.
+    Path out = SampleRecordings.DIR.resolve("jfr-rules-report-this-rule." + format);
+    Process p = new ProcessBuilder(command).redirectOutput(out.toFile())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "report timed out");
+    } finally {
+      p.destroyForcibly();
+    }
+    assertEquals(0, p.exitValue(), "JfrRulesReport failed: " + command);
+    return java.nio.file.Files.readString(out, StandardCharsets.UTF_8);
   }
 
   /** One file's part of a text report. */
