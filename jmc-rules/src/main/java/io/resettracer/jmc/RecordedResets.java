@@ -97,14 +97,14 @@ final class RecordedResets {
                 f.nanos(item, "idleTime"), f.nanos(item, "connectionAge"),
                 f.number(item, "bytesRead"), f.number(item, "writtenSinceRead"),
                 f.text(item, "evidence"), f.text(item, "recommendation"),
-                f.text(item, "incidentId")));
+                f.id(item, "incidentId")));
           }
         } else {
           incidents.add(new Incident(f.startNanos(item), f.nanos(item, "firstReset"),
               f.nanos(item, "span"), f.text(item, "verdict"), f.percent(item, "confidence"),
               f.number(item, "resets"), f.number(item, "peers"), f.number(item, "hosts"),
               f.text(item, "peerList"), f.text(item, "evidence"), f.text(item, "recommendation"),
-              f.text(item, "incidentId")));
+              f.id(item, "incidentId")));
         }
       }
     }
@@ -141,6 +141,12 @@ final class RecordedResets {
         return String.valueOf(q.numberValue());
       }
       return v == null ? "" : v.toString();
+    }
+
+    /** An identifier as text; "" for none, also where a number field says none with 0 or -1. */
+    String id(IItem item, String field) {
+      String id = text(item, field);
+      return id.equals("0") || id.equals("-1") ? "" : id;
     }
 
     long number(IItem item, String field) {
