@@ -5,7 +5,7 @@ import io.resettracer.jmc.ResetAnalysis.Group;
 /**
  * Per verdict, what the resets under it mean and what to change, in the recording's own numbers:
  * the idle times that were reset, the bytes in flight, the peers and hosts, how close together.
- * The agent's own latest recommendation is added after this by the caller: it knows limits it
+ * The agent's own recommendation is added after this by the caller: it knows limits it
  * learnt and a catalogue of known timeouts that the recording alone does not show.
  */
 final class Causes {
@@ -47,7 +47,7 @@ final class Causes {
   }
 
   static String fix(Group g) {
-    String peers = g.peerNames();
+    String peers = g.peerList();
     return switch (g.verdict) {
       case "IDLE_TIMEOUT" -> "keep connections to " + peers + " idle for less than "
           + shortestIdle(g) + ", the shortest idle that was reset: a lower pool max idle, or "
@@ -62,10 +62,8 @@ final class Causes {
           + "connection limit, open files) or cap this JVM's concurrent connections to it; "
           + "retry with back-off.";
       case "NETWORK_DEVICE" -> "check the firewall, NAT or load balancer between this host and "
-          + String.join(", ", g.hosts.stream().map(Text::safe).limit(ResetAnalysis.PEERS_NAMED)
-              .toList())
-          + (g.hosts.size() > ResetAnalysis.PEERS_NAMED ? " and the others" : "")
-          + " at the time of the resets: its state table, session limits and logs.";
+          + g.hostList() + " at the time of the resets: its state table, session limits and "
+          + "logs.";
       case "LARGE_PAYLOAD" -> "keep requests to " + peers + " below "
           + (g.hasInFlight() ? Text.bytes(g.inFlightMin) : "the size that was cut")
           + " or raise the peer's body limit above the real size; send Expect: 100-continue, "

@@ -111,7 +111,8 @@ final class ResetAnalysis {
     if (knownIncidents > 0) {
       s = Math.max(s, KNOWN_INCIDENT_SCORE);
     }
-    return Math.min(100, Math.max(ANY_RESET_SCORE, s));
+    // One decimal: the report prints the score, and 99.9999999 says no more than 100.0.
+    return Math.round(Math.min(100, Math.max(ANY_RESET_SCORE, s)) * 10) / 10.0;
   }
 
   /**
@@ -152,8 +153,8 @@ final class ResetAnalysis {
         .append(Text.plural(incidents.size(), "incident", "incidents")).append('.');
     for (Group g : groups) {
       s.append("<p>").append(g.headline()).append(": ").append(Causes.whatHappened(g)).append(' ');
-      if (!g.latestEvidence.isEmpty()) {
-        s.append("Latest evidence: ").append(Text.safe(g.latestEvidence)).append('.');
+      if (!g.quotedEvidence.isEmpty()) {
+        s.append("Evidence: ").append(Text.safe(g.quotedEvidence)).append('.');
       }
     }
     if (!incidents.isEmpty()) {
@@ -181,9 +182,9 @@ final class ResetAnalysis {
         s.append("<p>");
       }
       s.append(g.verdict).append(": ").append(Causes.fix(g));
-      if (!g.latestRecommendation.isEmpty()) {
-        s.append(" The agent recommends: ").append(Text.safe(g.latestRecommendation));
-        if (!g.latestRecommendation.endsWith(".")) {
+      if (!g.quotedRecommendation.isEmpty()) {
+        s.append(" The agent recommends: ").append(Text.safe(g.quotedRecommendation));
+        if (!g.quotedRecommendation.endsWith(".")) {
           s.append('.');
         }
       }
@@ -281,8 +282,10 @@ final class ResetAnalysis {
     long firstAt = Long.MAX_VALUE;
     long lastAt = Long.MIN_VALUE;
     final Map<String, Integer> failures = new LinkedHashMap<>();
-    String latestEvidence = "";
-    String latestRecommendation = "";
+    /** The evidence and recommendation the text quotes: see {@link #add}. */
+    String quotedEvidence = "";
+    String quotedRecommendation = "";
+    private double quotedConfidence = -1;
 
     Group(String verdict) {
       this.verdict = verdict;
@@ -312,18 +315,21 @@ final class ResetAnalysis {
         failures.merge(r.failure() + " on " + r.operation(), 1, Integer::sum);
       }
       // Confidence, evidence and recommendation only from resets judged this verdict themselves
-      // (not those counted here for their incident); the latest knows the most, as the agent
-      // learns each peer's limits while resets come.
+      // (not those counted here for their incident). The text quotes the surest of them, and of
+      // equally sure ones the latest: the agent learns each peer's limits as resets come.
       if ((r.verdict().isEmpty() ? UNKNOWN : r.verdict()).equals(verdict)) {
         if (r.confidence() >= 0) {
           confidenceMin = Math.min(confidenceMin, r.confidence());
           confidenceMax = Math.max(confidenceMax, r.confidence());
         }
-        if (!r.evidence().isEmpty()) {
-          latestEvidence = r.evidence();
-        }
-        if (!r.recommendation().isEmpty()) {
-          latestRecommendation = r.recommendation();
+        if (r.confidence() >= quotedConfidence) {
+          quotedConfidence = r.confidence();
+          if (!r.evidence().isEmpty()) {
+            quotedEvidence = r.evidence();
+          }
+          if (!r.recommendation().isEmpty()) {
+            quotedRecommendation = r.recommendation();
+          }
         }
       }
     }
@@ -334,11 +340,11 @@ final class ResetAnalysis {
         confidenceMin = incident.confidence();
         confidenceMax = incident.confidence();
       }
-      if (latestEvidence.isEmpty()) {
-        latestEvidence = incident.evidence();
+      if (quotedEvidence.isEmpty()) {
+        quotedEvidence = incident.evidence();
       }
-      if (latestRecommendation.isEmpty()) {
-        latestRecommendation = incident.recommendation();
+      if (quotedRecommendation.isEmpty()) {
+        quotedRecommendation = incident.recommendation();
       }
     }
 
@@ -370,10 +376,26 @@ final class ResetAnalysis {
 
     /** "10.0.0.1:80 ×3, 10.0.0.2:80 and 2 more": the most affected first. */
     String peerNames() {
-      List<Map.Entry<String, Integer>> top = new ArrayList<>(peers.entrySet());
+      return named(peers, true);
+    }
+
+    /** The same without the counts, for the text of a fix. */
+    String peerList() {
+      return named(peers, false);
+    }
+
+    /** "10.0.0.1, 10.0.0.2 and 1 more". */
+    String hostList() {
+      Map<String, Integer> each = new LinkedHashMap<>();
+      hosts.forEach(h -> each.put(h, 1));
+      return named(each, false);
+    }
+
+    private static String named(Map<String, Integer> counts, boolean withCounts) {
+      List<Map.Entry<String, Integer>> top = new ArrayList<>(counts.entrySet());
       top.sort((a, b) -> b.getValue() - a.getValue());
       String named = top.stream().limit(PEERS_NAMED)
-          .map(e -> Text.safe(e.getKey()) + (peers.size() > 1 && e.getValue() > 1
+          .map(e -> Text.safe(e.getKey()) + (withCounts && counts.size() > 1 && e.getValue() > 1
               ? " ×" + e.getValue() : ""))
           .collect(Collectors.joining(", "));
       return top.size() > PEERS_NAMED ? named + " and " + (top.size() - PEERS_NAMED) + " more"
