@@ -29,7 +29,7 @@ final class RecordedResets {
   /** More resets than this are counted but not kept: the text needs a sample, not every one. */
   static final int MAX_KEPT = 200_000;
 
-  /** One {@code resettracer.ConnectionReset} event; -1 or "" where the recording lacks the field. */
+  /** One {@code resettracer.ConnectionReset} event; -1 or "" where the recording lacks a field. */
   record Reset(
       long atNanos,
       String verdict,

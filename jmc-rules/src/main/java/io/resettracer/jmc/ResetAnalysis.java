@@ -123,7 +123,7 @@ final class ResetAnalysis {
     return org.openjdk.jmc.flightrecorder.rules.util.RulesToolkit.mapExp100(value, info, warning);
   }
 
-  // --- Text ---------------------------------------------------------------------------------------
+  // --- Text --------------------------------------------------------------------------------------
 
   private String summary(List<Group> groups) {
     StringBuilder s = new StringBuilder();
@@ -146,7 +146,8 @@ final class ResetAnalysis {
 
   private String explanation(List<Group> groups, int judgedLater) {
     StringBuilder s = new StringBuilder();
-    s.append("reset-tracer recorded ").append(Text.plural(resets, "connection reset", "connection resets"))
+    s.append("reset-tracer recorded ")
+        .append(Text.plural(resets, "connection reset", "connection resets"))
         .append(" in ").append(Text.duration(spanNanos)).append(" of recording (")
         .append(Text.rate(perMinute)).append("), ").append(Text.percent(knownShare * 100))
         .append(" of them with a known cause, and ")
@@ -206,7 +207,7 @@ final class ResetAnalysis {
     return s.toString();
   }
 
-  // --- Incidents ----------------------------------------------------------------------------------
+  // --- Incidents ---------------------------------------------------------------------------------
 
   private static long incidentStart(Incident i) {
     return i.firstResetNanos() >= 0 ? i.firstResetNanos() : i.atNanos();
@@ -263,7 +264,7 @@ final class ResetAnalysis {
     }
   }
 
-  // --- One verdict's resets -----------------------------------------------------------------------
+  // --- One verdict's resets ----------------------------------------------------------------------
 
   /** The resets counted under one verdict, with the numbers its text needs. */
   static final class Group {

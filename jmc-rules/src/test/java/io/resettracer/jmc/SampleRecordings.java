@@ -37,7 +37,8 @@ final class SampleRecordings {
           true),
       new Scenario("thin-evidence", "ThinEvidenceSample", "UNKNOWN", false));
 
-  static final Path AGENT_JAR = property("resettracer.agentJar", "../agent/target/reset-tracer.jar");
+  static final Path AGENT_JAR =
+      property("resettracer.agentJar", "../agent/target/reset-tracer.jar");
   static final Path SAMPLE_CLASSES =
       property("resettracer.sampleClasses", "../sample-apps/target/classes");
   static final Path DIR = property("resettracer.recordings", "target/recordings");
