@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.openjdk.jmc.flightrecorder.rules.util.RulesToolkit;
 
 /**
  * A recording's resets judged as a whole: how often they came, how many the agent could attribute
@@ -120,7 +121,7 @@ final class ResetAnalysis {
    * approaching 100 above it (RulesToolkit.mapExp100, which the rules API offers).
    */
   private static double jmcScale(double value, double info, double warning) {
-    return org.openjdk.jmc.flightrecorder.rules.util.RulesToolkit.mapExp100(value, info, warning);
+    return RulesToolkit.mapExp100(value, info, warning);
   }
 
   // --- Text --------------------------------------------------------------------------------------
