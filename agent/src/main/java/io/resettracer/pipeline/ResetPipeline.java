@@ -38,11 +38,12 @@ public final class ResetPipeline {
   private static final Logger log = AgentLog.get(ResetPipeline.class);
 
   /**
-   * How long a reset waits before it is judged: enough for the rest of a burst and the refused
-   * reconnects that follow a crash to arrive, short enough that `watch` and the log line show every
+   * How long a reset waits before it is judged: enough for the rest of a burst (its members come
+   * within milliseconds of each other) and the refused reconnects that follow a crash to arrive,
+   * short enough that `watch` (JFR flushes its stream once a second) and the log line show every
    * reset within two seconds.
    */
-  public static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+  public static final long HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(800);
 
   /** How long a burst must be quiet before it is judged as an incident. */
   public static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(2);
