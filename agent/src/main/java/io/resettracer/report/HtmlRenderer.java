@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The report as one HTML file that needs nothing else: inline CSS and SVG, no script, no font or
@@ -20,6 +22,9 @@ public final class HtmlRenderer {
   private static final int WIDTH = 1080;
   private static final String FONT =
       "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif";
+
+  private static final Pattern MEMBER_VERDICT =
+      Pattern.compile("\\b([A-Z][A-Z_]+[A-Z])\\s*(?:=|×)\\s*([0-9]{1,9})\\b");
 
   private final ZoneId zone;
   private final StringBuilder h = new StringBuilder(64 * 1024);
@@ -114,7 +119,7 @@ public final class HtmlRenderer {
     double scale = (right - left) / (to - from);
     List<IncidentRecord> shown = r.incidents().stream()
         .filter(i -> i.firstResetMillis() > 0).toList();
-    int lanes = Math.min(3, laneCount(shown, from, scale));
+    int lanes = Math.min(3, laneCount(shown, from, left, right, scale));
     double laneHeight = 22;
     double incidentsTop = 28;
     double barsTop = incidentsTop + lanes * laneHeight + (lanes > 0 ? 14 : 0);
@@ -139,13 +144,7 @@ public final class HtmlRenderer {
       most = Math.max(most, sum);
     }
     // Horizontal grid and the count axis.
-    for (int k = 0; k <= 2; k++) {
-      double y = barsBottom - barsHeight * k / 2.0;
-      h.append(line(left, y, right, y, k == 0 ? "#9a9a9a" : "#e4e4e4", 1, ""));
-      if (k > 0) {
-        h.append(text(left - 6, y + 4, "end", "axis", count(most * k / 2.0)));
-      }
-    }
+    countAxis(left, right, barsBottom, barsHeight, most);
     h.append(text(14, barsTop + barsHeight / 2, "middle", "axis",
         "resets", "transform=\"rotate(-90 14 " + num(barsTop + barsHeight / 2) + ")\""));
     // Time ticks.
@@ -186,27 +185,23 @@ public final class HtmlRenderer {
                 + "</title>"));
       }
     }
-    // Incidents as spans, in lanes so that overlapping ones stay apart.
-    double[] laneEnds = new double[Math.max(1, lanes)];
-    java.util.Arrays.fill(laneEnds, Double.NEGATIVE_INFINITY);
+    // Incidents as spans, in lanes so that overlapping ones (labels included) stay apart.
+    List<double[]> ends = new ArrayList<>();
     for (IncidentRecord i : shown) {
-      double x0 = left + (i.firstResetMillis() - from) * scale;
-      double w = Math.max(6, (i.lastResetMillis() - i.firstResetMillis()) * scale);
-      String label = (i.id() > 0 ? "#" + i.id() + " " : "") + i.verdict();
-      double labelEnd = x0 + Math.max(w, label.length() * 6.6 + 6);
-      int lane = 0;
-      while (lane < laneEnds.length - 1 && laneEnds[lane] > x0) {
-        lane++;
+      double[] box = incidentBox(i, from, left, right, scale);
+      int lane = lane(ends, box);
+      if (lane >= 3) {
+        lane = 2;
       }
-      laneEnds[lane] = Math.max(laneEnds[lane], labelEnd + 4);
       double y = incidentsTop + lane * laneHeight;
       String colour = Verdicts.colour(i.verdict());
+      String label = incidentLabel(i);
       h.append("<g><title>").append(esc(label + ": " + i.resets() + " resets, "
           + Units.time(i.firstResetMillis(), zone) + " – " + Units.time(i.lastResetMillis(), zone)))
           .append("</title>")
-          .append(rect(x0, y, w, 8, colour, ""))
-          .append(line(x0, y + 8, x0, barsBottom, colour, 1, "stroke-dasharray=\"3 3\""))
-          .append(text(x0, y - 3, "start", "incident", label))
+          .append(rect(box[0], y, box[1], 8, colour, ""))
+          .append(line(box[0], y + 8, box[0], barsBottom, colour, 1, "stroke-dasharray=\"3 3\""))
+          .append(text(box[2], y - 3, "start", "incident", label))
           .append("</g>\n");
     }
     h.append("</svg>\n");
@@ -214,25 +209,52 @@ public final class HtmlRenderer {
     h.append("</section>\n");
   }
 
-  private static int laneCount(List<IncidentRecord> incidents, long from, double scale) {
-    if (incidents.isEmpty()) {
-      return 0;
+  /** The base line, and grid lines at whole counts: the top, and half-way when it is whole. */
+  private void countAxis(double left, double right, double bottom, double height, long most) {
+    h.append(line(left, bottom, right, bottom, "#9a9a9a", 1, ""));
+    for (long c : most % 2 == 0 && most > 2 ? new long[] {most / 2, most} : new long[] {most}) {
+      double y = bottom - height * c / most;
+      h.append(line(left, y, right, y, "#e8e8e8", 1, ""));
+      h.append(text(left - 6, y + 4, "end", "axis", Long.toString(c)));
     }
-    List<Double> ends = new ArrayList<>();
+  }
+
+  private static String incidentLabel(IncidentRecord i) {
+    return (i.id() > 0 ? "#" + i.id() + " " : "") + i.verdict();
+  }
+
+  /**
+   * Where an incident is drawn: {x, width, label x, left end, right end}. Its label starts where
+   * its span does, or ends where it ends when it would run off the chart.
+   */
+  private static double[] incidentBox(IncidentRecord i, long from, double left, double right,
+      double scale) {
+    double x = left + (i.firstResetMillis() - from) * scale;
+    double w = Math.max(6, (i.lastResetMillis() - i.firstResetMillis()) * scale);
+    double labelWidth = incidentLabel(i).length() * 7.8;
+    double labelX = x + labelWidth > right ? Math.max(left, x + w - labelWidth) : x;
+    return new double[] {x, w, labelX, Math.min(x, labelX), Math.max(x + w, labelX + labelWidth)};
+  }
+
+  /** The first lane whose last box ends before this one starts; a new lane if none. */
+  private static int lane(List<double[]> ends, double[] box) {
+    int lane = 0;
+    while (lane < ends.size() && ends.get(lane)[0] + 10 > box[3]) {
+      lane++;
+    }
+    if (lane == ends.size()) {
+      ends.add(new double[] {box[4]});
+    } else {
+      ends.get(lane)[0] = box[4];
+    }
+    return lane;
+  }
+
+  private static int laneCount(List<IncidentRecord> incidents, long from, double left,
+      double right, double scale) {
+    List<double[]> ends = new ArrayList<>();
     for (IncidentRecord i : incidents) {
-      double x0 = (i.firstResetMillis() - from) * scale;
-      String label = (i.id() > 0 ? "#" + i.id() + " " : "") + i.verdict();
-      double end = x0 + Math.max(Math.max(6, (i.lastResetMillis() - i.firstResetMillis()) * scale),
-          label.length() * 6.6 + 6) + 4;
-      int lane = 0;
-      while (lane < ends.size() && ends.get(lane) > x0) {
-        lane++;
-      }
-      if (lane == ends.size()) {
-        ends.add(end);
-      } else {
-        ends.set(lane, end);
-      }
+      lane(ends, incidentBox(i, from, left, right, scale));
     }
     return ends.size();
   }
@@ -251,18 +273,35 @@ public final class HtmlRenderer {
     if (r.peers().isEmpty()) {
       return;
     }
-    h.append("<section><h2>Peers</h2><p class=\"hint\">Per peer, the idle time before each reset "
-        + "(a sample of at most ").append(ReportBuilder.IDLE_SAMPLES).append(" per peer), the "
-        + "longest idle its connections survived (green), the limit learnt from its resets "
-        + "(red) and the pool setting the recommendation asks for (blue).</p>\n");
-    int shown = 0;
-    for (Report.Peer p : r.peers()) {
-      if (shown++ == PEERS_SHOWN) {
-        break;
+    List<Report.Peer> shown = r.peers().subList(0, Math.min(PEERS_SHOWN, r.peers().size()));
+    List<Report.Peer> charted = shown.stream().filter(HtmlRenderer::hasIdlePattern).toList();
+    List<Report.Peer> listed = shown.stream().filter(p -> !hasIdlePattern(p)).toList();
+    h.append("<section><h2>Peers</h2>\n");
+    if (!charted.isEmpty()) {
+      h.append("<p class=\"hint\">The idle time before each reset (a sample of at most ")
+          .append(ReportBuilder.IDLE_SAMPLES).append(" per peer) against the longest idle its "
+              + "connections survived (green): the limit learnt from its resets (red) lies between "
+              + "them, and the recommended pool max idle (blue) below both.</p>\n");
+      for (Report.Peer p : charted) {
+        peer(p);
       }
-      peer(p);
     }
-    long rest = r.peers().size() - Math.min(PEERS_SHOWN, r.peers().size());
+    if (!listed.isEmpty()) {
+      h.append(charted.isEmpty() ? "" : "<h3 class=\"more\">Peers with no idle limit</h3>\n")
+          .append("<table class=\"peers\">\n<thead><tr><th>Peer</th><th class=\"num\">Resets</th>"
+              + "<th>Verdicts</th><th>Idle at reset</th><th>Fix</th></tr></thead>\n<tbody>\n");
+      for (Report.Peer p : listed) {
+        h.append("<tr><td class=\"mono\">").append(esc(p.peer())).append("</td><td class=\"num\">")
+            .append(p.resets()).append("</td><td>");
+        for (Map.Entry<String, Long> v : p.verdicts().entrySet()) {
+          h.append(chip(v.getKey(), v.getValue())).append(' ');
+        }
+        h.append("</td><td class=\"nowrap\">").append(esc(idleRange(p))).append("</td><td>")
+            .append(esc(p.recommendation())).append("</td></tr>\n");
+      }
+      h.append("</tbody></table>\n");
+    }
+    long rest = r.peers().size() - shown.size();
     if (rest > 0 || r.resetsOfOtherPeers() > 0) {
       h.append("<p class=\"hint\">").append(rest).append(" more peers here")
           .append(r.resetsOfOtherPeers() > 0 ? ", and " + r.resetsOfOtherPeers()
@@ -270,6 +309,19 @@ public final class HtmlRenderer {
           .append(": <code>--format json</code> lists them.</p>\n");
     }
     h.append("</section>\n");
+  }
+
+  /** A chart of idle times says something only when the peer showed where its limit lies. */
+  static boolean hasIdlePattern(Report.Peer p) {
+    return p.idleSamples().length > 0 && (p.limitNanos() > 0 || p.survivedNanos() > 0);
+  }
+
+  private static String idleRange(Report.Peer p) {
+    if (p.minIdleNanos() < 0) {
+      return "unknown";
+    }
+    return p.minIdleNanos() == p.maxIdleNanos() ? Units.duration(p.minIdleNanos())
+        : Units.duration(p.minIdleNanos()) + " to " + Units.duration(p.maxIdleNanos());
   }
 
   private void peer(Report.Peer p) {
@@ -282,14 +334,12 @@ public final class HtmlRenderer {
     h.append("</h3>\n");
     idleChart(p);
     h.append("<dl class=\"facts\">");
-    fact("Resets after idle", p.minIdleNanos() < 0 ? "unknown"
-        : p.minIdleNanos() == p.maxIdleNanos() ? Units.duration(p.minIdleNanos())
-        : Units.duration(p.minIdleNanos()) + " to " + Units.duration(p.maxIdleNanos()));
+    fact("Resets after idle", idleRange(p));
     fact("Longest idle survived", p.survivedNanos() < 0 ? "not known" : Units.duration(p.survivedNanos()));
     fact("Learnt limit", p.limitNanos() < 0 ? "none (no idle-timeout or keep-alive reset)"
         : "resets from " + Units.duration(p.limitNanos()) + " idle");
-    fact("Matches", p.catalogue().isEmpty()
-        ? (p.limitNanos() < 0 ? "–" : "no known default limit") : String.join("; ", p.catalogue()));
+    fact("Known default it matches", p.catalogue().isEmpty()
+        ? (p.limitNanos() < 0 ? "–" : "none in the catalogue") : String.join("; ", p.catalogue()));
     h.append("</dl>\n");
     if (!p.recommendation().isEmpty()) {
       h.append("<p class=\"fix\" style=\"border-color:").append(Verdicts.colour(p.verdict()))
@@ -309,8 +359,8 @@ public final class HtmlRenderer {
       h.append("<p class=\"hint\">No idle time recorded for its resets.</p>\n");
       return;
     }
-    long top = Math.max(1, Math.max(p.maxIdleNanos(), Math.max(p.survivedNanos(),
-        Math.max(p.limitNanos(), p.maxIdleSettingNanos()))));
+    long top = Math.max(Math.max(1, p.catalogueNanos()), Math.max(p.maxIdleNanos(),
+        Math.max(p.survivedNanos(), Math.max(p.limitNanos(), p.maxIdleSettingNanos()))));
     long step = niceStep(top * 1.08 / 6);
     long axisMax = (long) Math.ceil(top * 1.08 / step) * step;
     double left = 56;
@@ -345,19 +395,19 @@ public final class HtmlRenderer {
       double w = Math.max(1, p.survivedNanos() * scale);
       h.append(rect(left, plotTop, w, plotHeight, "#009E73", "", "fill-opacity=\"0.12\""));
       h.append(line(left + w, plotTop, left + w, bottom, "#009E73", 2, ""));
-      label(left + w, 30, "survived " + Units.duration(p.survivedNanos()), "#007a59");
-    }
-    for (int k = 0; k <= 2; k++) {
-      double y = bottom - plotHeight * k / 2.0;
-      h.append(line(left, y, right, y, k == 0 ? "#9a9a9a" : "#ececec", 1, ""));
-      if (k > 0) {
-        h.append(text(left - 6, y + 4, "end", "axis", count(most * k / 2.0)));
+      String survived = "survived " + Units.duration(p.survivedNanos());
+      if (w > survived.length() * 6.8 + 12) {
+        h.append(text(left + w - 6, bottom - 8, "end", "mark", survived, "fill=\"#007a59\""));
+      } else {
+        label(left + w, 30, survived, "#007a59");
       }
     }
+    countAxis(left, right, bottom, plotHeight, most);
     for (long tick = 0; tick <= axisMax; tick += step) {
       double x = left + tick * scale;
       h.append(line(x, bottom, x, bottom + 5, "#9a9a9a", 1, ""));
-      h.append(text(x, bottom + 18, "middle", "axis", Units.duration(tick)));
+      h.append(text(x, bottom + 18, x > right - 30 ? "end" : "middle", "axis",
+          Units.duration(tick)));
     }
     h.append(text(right, bottom + 34, "end", "axis", "idle time before the reset"));
     double bw = Math.max(2, binNanos * scale - 2);
@@ -380,6 +430,11 @@ public final class HtmlRenderer {
       double x = left + p.limitNanos() * scale;
       h.append(line(x, plotTop - 4, x, bottom, "#C0392B", 2, "stroke-dasharray=\"5 3\""));
       label(x, 14, "learnt limit " + Units.duration(p.limitNanos()), "#C0392B");
+    }
+    if (p.catalogueNanos() > 0) {
+      double x = left + p.catalogueNanos() * scale;
+      h.append(line(x, plotTop + 8, x, bottom, "#6b6f78", 1.5, "stroke-dasharray=\"2 3\""));
+      label(x, 30, "known default " + Units.duration(p.catalogueNanos()), "#4b4f58");
     }
     if (p.maxIdleSettingNanos() >= 0) {
       double x = left + p.maxIdleSettingNanos() * scale;
@@ -429,9 +484,9 @@ public final class HtmlRenderer {
           .append(esc(Units.plural(Math.max(0, i.peers()), "peer", "peers"))).append(" on ")
           .append(esc(Units.plural(Math.max(0, i.hosts()), "host", "hosts")))
           .append("</span></h3>\n<dl class=\"text\">");
-      textFact("Peers", i.peerList(), true);
-      textFact("Verdicts per reset", i.memberVerdicts(), false);
-      textFact("Evidence", i.evidence(), false);
+      textFact("Peers", i.peerList(), "mono");
+      memberVerdicts(i.memberVerdicts());
+      textFact("Evidence", i.evidence(), "wide");
       h.append("</dl>\n");
       if (!i.recommendation().isEmpty()) {
         h.append("<p class=\"fix\" style=\"border-color:").append(colour).append("\"><b>Fix</b> ")
@@ -447,12 +502,26 @@ public final class HtmlRenderer {
     h.append("</section>\n");
   }
 
-  private void textFact(String term, String value, boolean mono) {
+  private void textFact(String term, String value, String cls) {
     if (value.isEmpty()) {
       return;
     }
-    h.append("<div><dt>").append(esc(term)).append("</dt><dd").append(mono ? " class=\"mono\"" : "")
-        .append('>').append(esc(value)).append("</dd></div>");
+    h.append("<div class=\"").append(cls).append("\"><dt>").append(esc(term)).append("</dt><dd>")
+        .append(esc(value)).append("</dd></div>");
+  }
+
+  /** "{PEER_CRASH=2, UNKNOWN=2}" as chips; any other form as it is. */
+  private void memberVerdicts(String text) {
+    Matcher m = MEMBER_VERDICT.matcher(text);
+    StringBuilder chips = new StringBuilder();
+    while (m.find()) {
+      chips.append(chip(m.group(1), Long.parseLong(m.group(2)))).append(' ');
+    }
+    if (chips.length() == 0) {
+      textFact("Verdicts per reset", text, "");
+      return;
+    }
+    h.append("<div><dt>Verdicts per reset</dt><dd>").append(chips).append("</dd></div>");
   }
 
   // --- Call sites ------------------------------------------------------------------------------
@@ -545,10 +614,6 @@ public final class HtmlRenderer {
     return String.format(Locale.ROOT, "%.1f", v);
   }
 
-  private static String count(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
-  }
-
   /** A step of 1, 2 or 5 times a power of ten nanoseconds, at least 1 µs. */
   static long niceStep(double raw) {
     long p = 1_000;
@@ -607,6 +672,12 @@ public final class HtmlRenderer {
       ".card .value { font-size: 30px; font-weight: 650; }",
       ".card .unit { font-size: 16px; font-weight: 500; color: #3b3f47; }",
       ".card .note { color: #5b606b; font-size: 13px; }",
+      "table.peers { border-collapse: collapse; width: 100%; }",
+      "table.peers th { text-align: left; font-weight: 600; color: #5b606b; font-size: 12px; "
+          + "border-bottom: 1px solid #dfe2e7; padding: 4px 8px; }",
+      "table.peers td { padding: 6px 8px; border-bottom: 1px solid #f0f1f3; vertical-align: top; }",
+      ".nowrap { white-space: nowrap; }",
+      "h3.more { margin: 16px 0 6px; }",
       ".hint { color: #5b606b; margin: 0 0 10px; font-size: 13px; }",
       ".empty { font-size: 15px; }",
       "table.verdicts { border-collapse: collapse; width: 100%; }",
@@ -634,7 +705,9 @@ public final class HtmlRenderer {
       "dl.facts { display: grid; grid-template-columns: repeat(4, 1fr); gap: 8px; }",
       "dl.facts dt, dl.text dt { color: #5b606b; font-size: 12px; }",
       "dl.facts dd { margin: 0; font-weight: 600; }",
+      "dl.text { display: grid; grid-template-columns: 1fr 1fr; column-gap: 24px; }",
       "dl.text div { margin: 0 0 6px; }",
+      "dl.text div.wide { grid-column: 1 / -1; }",
       "dl.text dd { margin: 0; }",
       ".fix { background: #f7f9fc; border-left: 4px solid; padding: 8px 12px; margin: 8px 0; }",
       ".exception { margin: 0 0 4px; color: #8a1f11; }",

@@ -20,7 +20,8 @@ import java.util.Map;
  *   "peers": [ { "peer": "10.0.0.5:443", "resets": 4, "verdicts": { "IDLE_TIMEOUT": 4 },
  *                "verdict": "IDLE_TIMEOUT", "minIdleNanos": ..., "maxIdleNanos": ...,
  *                "limitNanos": ..., "survivedIdleNanos": ..., "maxIdleSettingNanos": ...,
- *                "catalogue": ["AWS ALB / Classic ELB (60 s)"], "recommendation": "...",
+ *                "catalogue": ["AWS ALB / Classic ELB (60 s)"], "catalogueNanos": 60000000000,
+ *                "recommendation": "...",
  *                "idleSampleNanos": [...] } ],
  *   "incidents": [ { "recording": 0, "id": 3, "verdict": "PEER_CRASH", "confidence": 0.9,
  *                    "resets": 4, "peers": 1, "hosts": 1, "peerList": "...",
@@ -90,6 +91,7 @@ public final class JsonRenderer {
           .append(", \"survivedIdleNanos\": ").append(known(p.survivedNanos()))
           .append(", \"maxIdleSettingNanos\": ").append(known(p.maxIdleSettingNanos()))
           .append(",\n     \"catalogue\": ").append(strings(p.catalogue()))
+          .append(", \"catalogueNanos\": ").append(known(p.catalogueNanos()))
           .append(", \"recommendation\": ").append(str(p.recommendation()))
           .append(",\n     \"idleSampleNanos\": [");
       for (int i = 0; i < p.idleSamples().length; i++) {

@@ -162,15 +162,25 @@ public final class RecordingScan {
     }
     List<String> kept = new ArrayList<>();
     for (int i = start; i < frames.size() && kept.size() < MAX_FRAMES; i++) {
-      if (!isAgent(frames.get(i))) {
-        kept.add(frames.get(i));
+      String f = frames.get(i);
+      if (!isAgent(f) && !isPlumbing(f)) {
+        kept.add(f);
       }
     }
     return List.copyOf(kept);
   }
 
+  /**
+   * Frames a JVM makes up between two application frames: a lambda's hidden class, whose name
+   * changes from run to run and would split one call site in two, and reflective calls.
+   */
+  static boolean isPlumbing(String frame) {
+    return frame.contains("$$Lambda") || frame.startsWith("jdk.internal.reflect.")
+        || frame.startsWith("java.lang.reflect.Method.invoke");
+  }
+
   static boolean isApplication(String frame) {
-    if (isAgent(frame)) {
+    if (isAgent(frame) || isPlumbing(frame)) {
       return false;
     }
     for (String p : JDK_PREFIXES) {

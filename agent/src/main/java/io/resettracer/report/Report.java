@@ -59,7 +59,9 @@ public record Report(
    *     resets, -1 when it had none
    * @param survivedNanos the longest idle a connection to it survived, -1 if unknown
    * @param maxIdleSettingNanos the pool max idle the recommendation asks for, -1 if it names none
-   * @param catalogue known limits the learnt limit matches ("AWS ALB / Classic ELB (60 s)")
+   * @param catalogue known default limits of the hop kind its verdict blames that the learnt limit
+   *     matches ("AWS ALB / Classic ELB (60 s)")
+   * @param catalogueNanos the first of them, -1 if none
    * @param recommendation the latest recommendation for its most frequent verdict
    */
   public record Peer(
@@ -74,6 +76,7 @@ public record Report(
       long survivedNanos,
       long maxIdleSettingNanos,
       List<String> catalogue,
+      long catalogueNanos,
       String verdict,
       String recommendation) {}
 

@@ -196,6 +196,18 @@ public final class ReportBuilder {
     return best;
   }
 
+  /** As the rules read the catalogue: a middlebox's limit for an idle timeout, a server's for a
+   * keep-alive mismatch. */
+  private static boolean fits(TimeoutCatalog.Hop hop, String verdict) {
+    if (verdict.equals(Verdict.IDLE_TIMEOUT.name())) {
+      return hop == TimeoutCatalog.Hop.MIDDLEBOX;
+    }
+    if (verdict.equals(Verdict.KEEPALIVE_MISMATCH.name())) {
+      return hop == TimeoutCatalog.Hop.SERVER;
+    }
+    return true;
+  }
+
   private static final class PeerAcc {
     final String peer;
     long resets;
@@ -265,15 +277,19 @@ public final class ReportBuilder {
       String rec = recommendations.getOrDefault(verdict, "");
       long learnt = limit == Long.MAX_VALUE ? -1 : limit;
       List<String> catalogue = new ArrayList<>();
+      long catalogueNanos = -1;
       if (learnt > 0) {
         for (TimeoutCatalog.Entry e :
             TimeoutCatalog.matching(learnt, CATALOGUE_TOLERANCE_PER_MILLE)) {
-          catalogue.add(String.format(Locale.ROOT, "%s (%d s)", e.name(), e.seconds()));
+          if (fits(e.hop(), verdict)) {
+            catalogue.add(String.format(Locale.ROOT, "%s (%d s)", e.name(), e.seconds()));
+            catalogueNanos = catalogueNanos < 0 ? e.seconds() * 1_000_000_000L : catalogueNanos;
+          }
         }
       }
       return new Report.Peer(peer, resets, ordered(verdicts), idles, vs,
           minIdle == Long.MAX_VALUE ? -1 : minIdle, maxIdle, learnt, survived,
-          maxIdleSetting(rec), List.copyOf(catalogue), verdict, rec);
+          maxIdleSetting(rec), List.copyOf(catalogue), catalogueNanos, verdict, rec);
     }
   }
 

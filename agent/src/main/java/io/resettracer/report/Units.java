@@ -17,7 +17,7 @@ final class Units {
   private Units() {}
 
   static String duration(long nanos) {
-    return nanos < 0 ? "–" : Durations.format(nanos);
+    return nanos < 0 ? "–" : nanos == 0 ? "0 s" : Durations.format(nanos);
   }
 
   static String time(long epochMillis, ZoneId zone) {
