@@ -5,11 +5,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
+import java.util.Set;
 import jdk.jfr.EventType;
+import jdk.jfr.Timespan;
+import jdk.jfr.ValueDescriptor;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
@@ -35,28 +40,94 @@ public final class RecordingScan {
       List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
   /** Frames kept below the first application frame. */
   static final int MAX_FRAMES = 12;
-  private static final Pattern SURVIVED =
-      Pattern.compile("survived is ([0-9]+(?:\\.[0-9]+)?) (µs|ms|s|min)\\b");
+  private static final int MAX_CACHED_STACKS = 4_096;
+  private static final String SURVIVED = "survived is ";
+
+  /** Thread names, by the constant-pool object the chunk's events share. */
+  private final Map<RecordedThread, String> threads = new IdentityHashMap<>();
+  /**
+   * The fields of each event type, asked once per type: recordings from other versions of the
+   * agent have fields added or missing, and asking each event costs more than reading it.
+   */
+  private final Map<EventType, TypeFields> types = new IdentityHashMap<>();
+  /** The fields of the event being read. */
+  private TypeFields type = new TypeFields(Set.of(), Map.of());
+  private Set<String> has = Set.of();
+
+  /**
+   * A type's field names, and the nanoseconds per unit of its durations whose unit is fixed
+   * (JFR's {@code getDuration} looks the unit up again on every call).
+   */
+  private record TypeFields(Set<String> names, Map<String, Long> nanosPerUnit) {
+    static TypeFields of(EventType type) {
+      Set<String> names = new HashSet<>();
+      Map<String, Long> units = new HashMap<>();
+      for (ValueDescriptor d : type.getFields()) {
+        names.add(d.getName());
+        Timespan span = d.getAnnotation(Timespan.class);
+        if (span != null && (d.getTypeName().equals("long") || d.getTypeName().equals("int"))) {
+          Long perUnit = switch (span.value()) {
+            case Timespan.NANOSECONDS -> 1L;
+            case Timespan.MICROSECONDS -> 1_000L;
+            case Timespan.MILLISECONDS -> 1_000_000L;
+            case Timespan.SECONDS -> 1_000_000_000L;
+            default -> null; // ticks: getDuration knows the recording's tick rate
+          };
+          if (perUnit != null) {
+            units.put(d.getName(), perUnit);
+          }
+        }
+      }
+      return new TypeFields(names, units);
+    }
+  }
 
   private RecordingScan() {}
 
+  /**
+   * Stacks already turned into frames. A chunk's events share one object per distinct stack, so
+   * a recording with a few call sites and millions of resets formats a few stacks. Bounded: it
+   * starts afresh when full.
+   */
+  private final Map<RecordedStackTrace, List<String>> stacks = new IdentityHashMap<>();
+
   /** Reads one recording into {@code into}; {@code index} tells its incidents from others'. */
   public static void read(Path file, int index, ReportBuilder into) throws IOException {
+    RecordingScan scan = new RecordingScan();
     try (RecordingFile recording = new RecordingFile(file)) {
       while (recording.hasMoreEvents()) {
         RecordedEvent e = recording.readEvent();
         EventType type = e.getEventType();
         String name = type.getName();
+        if (name.equals(RESET) || name.equals(INCIDENT)) {
+          scan.type = scan.types.computeIfAbsent(type, TypeFields::of);
+          scan.has = scan.type.names();
+        }
         if (name.equals(RESET)) {
-          into.add(reset(e));
+          into.add(scan.reset(e));
         } else if (name.equals(INCIDENT)) {
-          into.add(incident(e, index));
+          into.add(scan.incident(e, index));
         }
       }
     }
   }
 
-  static ResetRecord reset(RecordedEvent e) {
+  private List<String> stack(RecordedStackTrace trace) {
+    if (trace == null) {
+      return List.of();
+    }
+    List<String> frames = stacks.get(trace);
+    if (frames == null) {
+      if (stacks.size() == MAX_CACHED_STACKS) {
+        stacks.clear();
+      }
+      frames = frames(trace);
+      stacks.put(trace, frames);
+    }
+    return frames;
+  }
+
+  private ResetRecord reset(RecordedEvent e) {
     Instant at = instant(e, "failedAt");
     if (at == null) {
       at = e.getStartTime();
@@ -70,7 +141,7 @@ public final class RecordingScan {
     String peer = remote.isEmpty() ? "unknown peer" : remote + ":" + number(e, "remotePort");
     List<String> stack = frames(text(e, "stack"));
     if (stack.isEmpty()) {
-      stack = frames(e.getStackTrace());
+      stack = stack(e.getStackTrace());
     }
     String thread = threadName(e, "failingThread");
     if (thread.isEmpty()) {
@@ -84,7 +155,7 @@ public final class RecordingScan {
         text(e, "recommendation"), stack, thread, number(e, "incidentId"));
   }
 
-  static IncidentRecord incident(RecordedEvent e, int recording) {
+  private IncidentRecord incident(RecordedEvent e, int recording) {
     Instant first = instant(e, "firstReset");
     if (first == null) {
       first = e.getStartTime();
@@ -97,20 +168,40 @@ public final class RecordingScan {
         text(e, "memberVerdicts"), text(e, "evidence"), text(e, "recommendation"));
   }
 
-  /** "the longest idle a connection to it survived is 1.6 s" → nanoseconds, else -1. */
+  /**
+   * "the longest idle a connection to it survived is 1.6 s" → nanoseconds, else -1. Parsed by
+   * hand: it runs on every reset, and a regular expression costs more than reading the event.
+   */
   static long survivedFromEvidence(String evidence) {
-    Matcher m = SURVIVED.matcher(evidence);
-    if (!m.find()) {
+    int at = evidence.indexOf(SURVIVED);
+    if (at < 0) {
       return -1;
     }
-    double value = Double.parseDouble(m.group(1));
-    double unit = switch (m.group(2)) {
+    int from = at + SURVIVED.length();
+    int i = from;
+    while (i < evidence.length()
+        && (Character.isDigit(evidence.charAt(i)) || evidence.charAt(i) == '.')) {
+      i++;
+    }
+    if (i == from || i + 1 >= evidence.length() || evidence.charAt(i) != ' ') {
+      return -1;
+    }
+    int end = i + 1;
+    while (end < evidence.length() && Character.isLetter(evidence.charAt(end))) {
+      end++;
+    }
+    double unit = switch (evidence.substring(i + 1, end)) {
       case "µs" -> 1e3;
       case "ms" -> 1e6;
+      case "s" -> 1e9;
       case "min" -> 60e9;
-      default -> 1e9;
+      default -> -1;
     };
-    return Math.round(value * unit);
+    try {
+      return unit < 0 ? -1 : Math.round(Double.parseDouble(evidence.substring(from, i)) * unit);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** The {@code stack} field's lines: "at cls.method(File:line)", application frames already. */
@@ -204,8 +295,8 @@ public final class RecordingScan {
     return false;
   }
 
-  private static String text(RecordedEvent e, String field) {
-    if (!e.hasField(field)) {
+  private String text(RecordedEvent e, String field) {
+    if (!has.contains(field)) {
       return "";
     }
     try {
@@ -216,8 +307,8 @@ public final class RecordingScan {
     }
   }
 
-  private static long number(RecordedEvent e, String field) {
-    if (!e.hasField(field)) {
+  private long number(RecordedEvent e, String field) {
+    if (!has.contains(field)) {
       return -1;
     }
     try {
@@ -227,8 +318,8 @@ public final class RecordingScan {
     }
   }
 
-  private static double fraction(RecordedEvent e, String field) {
-    if (!e.hasField(field)) {
+  private double fraction(RecordedEvent e, String field) {
+    if (!has.contains(field)) {
       return -1;
     }
     try {
@@ -238,11 +329,16 @@ public final class RecordingScan {
     }
   }
 
-  private static long nanos(RecordedEvent e, String field) {
-    if (!e.hasField(field)) {
+  private long nanos(RecordedEvent e, String field) {
+    if (!has.contains(field)) {
       return -1;
     }
     try {
+      Long perUnit = type.nanosPerUnit.get(field);
+      if (perUnit != null) {
+        long v = e.getLong(field);
+        return v < 0 || v == Long.MAX_VALUE ? -1 : v * perUnit;
+      }
       Duration d = e.getDuration(field);
       return d == null ? -1 : d.toNanos();
     } catch (RuntimeException wrongType) {
@@ -250,8 +346,8 @@ public final class RecordingScan {
     }
   }
 
-  private static Instant instant(RecordedEvent e, String field) {
-    if (!e.hasField(field)) {
+  private Instant instant(RecordedEvent e, String field) {
+    if (!has.contains(field)) {
       return null;
     }
     try {
@@ -262,8 +358,8 @@ public final class RecordingScan {
     }
   }
 
-  private static String threadName(RecordedEvent e, String field) {
-    if (!e.hasField(field)) {
+  private String threadName(RecordedEvent e, String field) {
+    if (!has.contains(field)) {
       return "";
     }
     try {
@@ -271,8 +367,15 @@ public final class RecordingScan {
       if (t == null) {
         return "";
       }
-      String name = t.getJavaName();
-      return name == null ? "" : name;
+      String name = threads.get(t);
+      if (name == null) {
+        if (threads.size() == MAX_CACHED_STACKS) {
+          threads.clear();
+        }
+        name = t.getJavaName() == null ? "" : t.getJavaName();
+        threads.put(t, name);
+      }
+      return name;
     } catch (RuntimeException wrongType) {
       return "";
     }
