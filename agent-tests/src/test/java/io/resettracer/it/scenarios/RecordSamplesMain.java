@@ -1,12 +1,17 @@
 package io.resettracer.it.scenarios;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Runs several sample apps one after another in one JFR recording and keeps it: {@code
  * RecordSamplesMain <recording.jfr> <sample class>...}. The recording is what an operator would
- * bring to {@code report}: several causes, peers and incidents in one file.
+ * bring to {@code report}: several causes, peers and incidents in one file. Prints how many
+ * resets, incidents and peers it holds.
  */
 public final class RecordSamplesMain {
 
@@ -25,6 +30,21 @@ public final class RecordSamplesMain {
       recording.stop();
       recording.dump(jfrFile);
     }
+    // Counted here with the JDK's own reader, for the report's numbers to be checked against.
+    long resets = 0;
+    long incidents = 0;
+    Set<String> peers = new HashSet<>();
+    for (RecordedEvent e : RecordingFile.readAllEvents(jfrFile)) {
+      if (e.getEventType().getName().equals(ScenarioMain.EVENT)) {
+        resets++;
+        peers.add(e.getString("remoteAddress") + ":" + e.getInt("remotePort"));
+      } else if (e.getEventType().getName().equals(SampleMain.INCIDENT)) {
+        incidents++;
+      }
+    }
+    System.out.println("RESETS " + resets);
+    System.out.println("INCIDENTS " + incidents);
+    System.out.println("PEERS " + peers.size());
     System.out.println("SWALLOWED " + ScenarioMain.swallowed());
     System.out.println("DONE");
   }
