@@ -20,6 +20,8 @@ public final class HtmlRenderer {
   static final int CALL_SITES_SHOWN = 20;
 
   private static final int WIDTH = 1080;
+  /** Rows of incident spans above the timeline. */
+  private static final int MAX_LANES = 3;
   private static final String FONT =
       "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif";
 
@@ -119,7 +121,7 @@ public final class HtmlRenderer {
     double scale = (right - left) / (to - from);
     List<IncidentRecord> shown = r.incidents().stream()
         .filter(i -> i.firstResetMillis() > 0).toList();
-    int lanes = Math.min(3, laneCount(shown, from, left, right, scale));
+    int lanes = laneCount(shown, from, left, right, scale);
     double laneHeight = 22;
     double incidentsTop = 28;
     double barsTop = incidentsTop + lanes * laneHeight + (lanes > 0 ? 14 : 0);
@@ -144,6 +146,7 @@ public final class HtmlRenderer {
       most = Math.max(most, sum);
     }
     // Horizontal grid and the count axis.
+    most = niceCount(most);
     countAxis(left, right, barsBottom, barsHeight, most);
     h.append(text(14, barsTop + barsHeight / 2, "middle", "axis",
         "resets", "transform=\"rotate(-90 14 " + num(barsTop + barsHeight / 2) + ")\""));
@@ -185,13 +188,17 @@ public final class HtmlRenderer {
                 + "</title>"));
       }
     }
-    // Incidents as spans, in lanes so that overlapping ones (labels included) stay apart.
+    // Incidents as spans, in lanes so that overlapping ones (labels included) stay apart; past
+    // the lanes, a span is drawn without its label, the list below names it.
     List<double[]> ends = new ArrayList<>();
     for (IncidentRecord i : shown) {
       double[] box = incidentBox(i, from, left, right, scale);
-      int lane = lane(ends, box);
-      if (lane >= 3) {
-        lane = 2;
+      int lane = lane(ends, box, MAX_LANES);
+      boolean labelled = lane >= 0;
+      if (!labelled) {
+        box[3] = box[0];
+        box[4] = box[0] + box[1];
+        lane = Math.max(0, lane(ends, box, MAX_LANES));
       }
       double y = incidentsTop + lane * laneHeight;
       String colour = Verdicts.colour(i.verdict());
@@ -199,10 +206,12 @@ public final class HtmlRenderer {
       h.append("<g><title>").append(esc(label + ": " + i.resets() + " resets, "
           + Units.time(i.firstResetMillis(), zone) + " – " + Units.time(i.lastResetMillis(), zone)))
           .append("</title>")
-          .append(rect(box[0], y, box[1], 8, colour, ""))
-          .append(line(box[0], y + 8, box[0], barsBottom, colour, 1, "stroke-dasharray=\"3 3\""))
-          .append(text(box[2], y - 3, "start", "incident", label))
-          .append("</g>\n");
+          .append(rect(box[0], y, box[1], 8, colour, ""));
+      if (labelled) {
+        h.append(line(box[0], y + 8, box[0], barsBottom, colour, 1, "stroke-dasharray=\"3 3\""))
+            .append(text(box[2], y - 3, "start", "incident", label));
+      }
+      h.append("</g>\n");
     }
     h.append("</svg>\n");
     legend(t.verdicts());
@@ -236,11 +245,17 @@ public final class HtmlRenderer {
     return new double[] {x, w, labelX, Math.min(x, labelX), Math.max(x + w, labelX + labelWidth)};
   }
 
-  /** The first lane whose last box ends before this one starts; a new lane if none. */
-  private static int lane(List<double[]> ends, double[] box) {
+  /**
+   * The first lane whose last box ends before this one starts, a new one if none and there are
+   * fewer than {@code max}; -1 when every lane is taken.
+   */
+  private static int lane(List<double[]> ends, double[] box, int max) {
     int lane = 0;
     while (lane < ends.size() && ends.get(lane)[0] + 10 > box[3]) {
       lane++;
+    }
+    if (lane == max) {
+      return -1;
     }
     if (lane == ends.size()) {
       ends.add(new double[] {box[4]});
@@ -250,11 +265,22 @@ public final class HtmlRenderer {
     return lane;
   }
 
+  /** The count axis's top: 1, 2, 4, 5 or 8 times a power of ten, at or above {@code most}. */
+  static long niceCount(long most) {
+    for (long p = 1; ; p *= 10) {
+      for (long m : new long[] {1, 2, 4, 5, 8, 10}) {
+        if (m * p >= most) {
+          return m * p;
+        }
+      }
+    }
+  }
+
   private static int laneCount(List<IncidentRecord> incidents, long from, double left,
       double right, double scale) {
     List<double[]> ends = new ArrayList<>();
     for (IncidentRecord i : incidents) {
-      lane(ends, incidentBox(i, from, left, right, scale));
+      lane(ends, incidentBox(i, from, left, right, scale), MAX_LANES);
     }
     return ends.size();
   }
@@ -402,12 +428,13 @@ public final class HtmlRenderer {
         label(left + w, 30, survived, "#007a59");
       }
     }
+    most = niceCount(most);
     countAxis(left, right, bottom, plotHeight, most);
     for (long tick = 0; tick <= axisMax; tick += step) {
       double x = left + tick * scale;
       h.append(line(x, bottom, x, bottom + 5, "#9a9a9a", 1, ""));
       h.append(text(x, bottom + 18, x > right - 30 ? "end" : "middle", "axis",
-          Units.duration(tick)));
+          Units.tick(tick)));
     }
     h.append(text(right, bottom + 34, "end", "axis", "idle time before the reset"));
     double bw = Math.max(2, binNanos * scale - 2);

@@ -20,6 +20,11 @@ final class Units {
     return nanos < 0 ? "–" : nanos == 0 ? "0 s" : Durations.format(nanos);
   }
 
+  /** An axis tick: "100 s" rather than "100.0 s". */
+  static String tick(long nanos) {
+    return duration(nanos).replace(".0 ", " ");
+  }
+
   static String time(long epochMillis, ZoneId zone) {
     return epochMillis < 0 ? "–" : TIME.format(Instant.ofEpochMilli(epochMillis).atZone(zone));
   }
