@@ -150,9 +150,9 @@ public final class RecordingScan {
     String verdict = text(e, "verdict");
     return new ResetRecord(at == null ? -1 : at.toEpochMilli(),
         verdict.isEmpty() ? "UNKNOWN" : verdict, fraction(e, "confidence"), peer,
-        nanos(e, "idleTime"), survived, text(e, "operation"), text(e, "failure"),
-        text(e, "transport"), text(e, "exceptionClass"), text(e, "exceptionMessage"), evidence,
-        text(e, "recommendation"), stack, thread, number(e, "incidentId"));
+        nanos(e, "idleTime"), survived, text(e, "operation"), text(e, "exceptionClass"),
+        text(e, "exceptionMessage"), evidence, text(e, "recommendation"), stack, thread,
+        number(e, "incidentId"));
   }
 
   private IncidentRecord incident(RecordedEvent e, int recording) {

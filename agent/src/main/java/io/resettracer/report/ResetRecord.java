@@ -12,7 +12,7 @@ import java.util.List;
  * @param idleNanos how long the connection sat idle before the failing exchange
  * @param survivedIdleNanos the longest idle a connection to this peer survived, as the event knew
  * @param stack application frames, innermost first, each "cls.method(File:line)"
- * @param incidentId the incident the reset belongs to, 0 if none
+ * @param incidentId the incident the reset belongs to, 0 or -1 if none or not recorded
  */
 public record ResetRecord(
     long epochMillis,
@@ -22,8 +22,6 @@ public record ResetRecord(
     long idleNanos,
     long survivedIdleNanos,
     String operation,
-    String failure,
-    String transport,
     String exceptionClass,
     String exceptionMessage,
     String evidence,

@@ -27,7 +27,7 @@ class RenderersTest {
           rec));
     }
     b.add(new ResetRecord(T0 + 100_000, "PEER_CRASH", 0.7, "10.0.0.9:8443", 0, -1, "read",
-        "reset", "socket", "java.net.SocketException", "Connection <reset> & \"gone\"",
+        "java.net.SocketException", "Connection <reset> & \"gone\"",
         "<script>alert(1)</script>", "restart it", List.of("com.example.Orders.place(Orders.java:7)"),
         "pool-1", 3));
     b.add(Resets.incident(3, "PEER_CRASH", T0 + 99_000, 2_000_000));

@@ -11,22 +11,21 @@ final class Resets {
   private Resets() {}
 
   static ResetRecord reset(long millis, String verdict, String peer, long idleNanos) {
-    return new ResetRecord(millis, verdict, 0.8, peer, idleNanos, -1, "read", "reset", "socket",
-        "java.net.SocketException", "Connection reset", "", "", List.of("com.example.A.get(A.java:1)"),
+    return new ResetRecord(millis, verdict, 0.8, peer, idleNanos, -1, "read", "java.net.SocketException", "Connection reset", "", "", List.of("com.example.A.get(A.java:1)"),
         "main", 0);
   }
 
   static ResetRecord idle(long millis, String verdict, String peer, long idleNanos,
       long survivedNanos, String recommendation) {
-    return new ResetRecord(millis, verdict, 0.9, peer, idleNanos, survivedNanos, "read", "reset",
-        "socket", "java.net.SocketException", "Connection reset", "evidence", recommendation,
+    return new ResetRecord(millis, verdict, 0.9, peer, idleNanos, survivedNanos, "read",
+        "java.net.SocketException", "Connection reset", "evidence", recommendation,
         List.of("com.example.Pool.reuse(Pool.java:10)", "com.example.Main.main(Main.java:3)"),
         "worker-1", 0);
   }
 
   static ResetRecord at(String verdict, List<String> stack) {
-    return new ResetRecord(T0, verdict, 0.5, "10.0.0.1:443", 0, -1, "write", "broken-pipe",
-        "nio", "java.io.IOException", "Broken pipe", "", "", stack, "t", 0);
+    return new ResetRecord(T0, verdict, 0.5, "10.0.0.1:443", 0, -1, "write",
+        "java.io.IOException", "Broken pipe", "", "", stack, "t", 0);
   }
 
   static IncidentRecord incident(long id, String verdict, long firstMillis, long spanNanos) {
