@@ -1,6 +1,9 @@
 package io.resettracer.report;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +23,7 @@ import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
 import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordedThread;
-import jdk.jfr.consumer.RecordingFile;
+import jdk.jfr.consumer.EventStream;
 
 /**
  * Streams recordings event by event into a {@link ReportBuilder}. Every field is read only if the
@@ -40,6 +43,8 @@ public final class RecordingScan {
       List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
   /** Frames kept below the first application frame. */
   static final int MAX_FRAMES = 12;
+  /** "FLR\0": the first bytes of every chunk of a JFR recording. */
+  private static final int CHUNK_MAGIC = 0x464c5200;
   private static final int MAX_CACHED_STACKS = 4_096;
   private static final String SURVIVED = "survived is ";
 
@@ -53,6 +58,7 @@ public final class RecordingScan {
   /** The fields of the event being read. */
   private TypeFields type = new TypeFields(Set.of(), Map.of());
   private Set<String> has = Set.of();
+  private EventType lastType;
 
   /**
    * A type's field names, and the nanoseconds per unit of its durations whose unit is fixed
@@ -91,25 +97,72 @@ public final class RecordingScan {
    */
   private final Map<RecordedStackTrace, List<String>> stacks = new IdentityHashMap<>();
 
-  /** Reads one recording into {@code into}; {@code index} tells its incidents from others'. */
+  /**
+   * Reads one recording into {@code into}; {@code index} tells its incidents from others'. A
+   * stream with handlers for the agent's two event types only: the JDK's parser then skips every
+   * other event (a recording's samples, GC and I/O events) without building it, and neither keeps
+   * nor sorts the events, which the aggregation needs in no order.
+   */
   public static void read(Path file, int index, ReportBuilder into) throws IOException {
+    // The stream ends quietly on a file that is not a recording or is cut short: checked first.
+    checkChunks(file);
     RecordingScan scan = new RecordingScan();
-    try (RecordingFile recording = new RecordingFile(file)) {
-      while (recording.hasMoreEvents()) {
-        RecordedEvent e = recording.readEvent();
-        EventType type = e.getEventType();
-        String name = type.getName();
-        if (name.equals(RESET) || name.equals(INCIDENT)) {
-          scan.type = scan.types.computeIfAbsent(type, TypeFields::of);
-          scan.has = scan.type.names();
-        }
-        if (name.equals(RESET)) {
-          into.add(scan.reset(e));
-        } else if (name.equals(INCIDENT)) {
-          into.add(scan.incident(e, index));
-        }
-      }
+    List<Throwable> failures = new ArrayList<>(1);
+    try (EventStream stream = EventStream.openFile(file)) {
+      stream.setReuse(true);
+      stream.setOrdered(false);
+      stream.onEvent(RESET, e -> into.add(scan.reset(scan.fieldsOf(e))));
+      stream.onEvent(INCIDENT, e -> into.add(scan.incident(scan.fieldsOf(e), index)));
+      stream.onError(t -> {
+        failures.add(t);
+        stream.close();
+      });
+      stream.start();
     }
+    if (!failures.isEmpty()) {
+      Throwable t = failures.get(0);
+      throw t instanceof IOException io ? io : new IOException(String.valueOf(t), t);
+    }
+  }
+
+  /**
+   * Walks the recording's chunk headers: each starts with JFR's magic number and gives its own
+   * size, and the last ends where the file does. A file cut short, or still being written (its
+   * last chunk's size not yet known), fails here with one clear line.
+   */
+  static void checkChunks(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      long at = 0;
+      ByteBuffer header = ByteBuffer.allocate(16);
+      do {
+        header.clear();
+        while (header.hasRemaining() && channel.read(header, at + header.position()) > 0) {
+          // reads until the header is complete or the file ends
+        }
+        if (header.hasRemaining() || header.getInt(0) != CHUNK_MAGIC) {
+          throw new IOException(at == 0 ? "not a JFR recording"
+              : "not a complete JFR recording: no chunk at byte " + at);
+        }
+        long chunk = header.getLong(8);
+        if (chunk <= 16 || at + chunk > size) {
+          throw new IOException("the recording ends inside a chunk (at byte " + size + " of "
+              + (at + chunk) + "): cut short, or still being written; dump it first "
+              + "(jcmd <pid> JFR.dump name=<recording> filename=<file>)");
+        }
+        at += chunk;
+      } while (at < size);
+    }
+  }
+
+  private RecordedEvent fieldsOf(RecordedEvent e) {
+    EventType t = e.getEventType();
+    if (t != lastType) {
+      type = types.computeIfAbsent(t, TypeFields::of);
+      has = type.names();
+      lastType = t;
+    }
+    return e;
   }
 
   private List<String> stack(RecordedStackTrace trace) {

@@ -51,7 +51,15 @@ class ReportCommandTest {
     err.reset();
     Path text = Files.writeString(dir.resolve("notes.jfr"), "not a recording");
     assertEquals(1, run(text.toString(), "--format", "text"));
-    assertTrue(err().startsWith("reset-tracer: cannot read " + text + ": "), err());
+    assertEquals("reset-tracer: cannot read " + text + ": not a JFR recording\n", err());
+    err.reset();
+    Path whole = dir.resolve("whole.jfr");
+    LargeRecording.write(whole, 50);
+    byte[] bytes = Files.readAllBytes(whole);
+    Path cut = Files.write(dir.resolve("cut.jfr"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    assertEquals(1, run(cut.toString()));
+    assertTrue(err().startsWith("reset-tracer: cannot read " + cut + ": the recording ends inside"
+        + " a chunk (at byte " + bytes.length / 2 + " of "), err());
     assertEquals(1, err().split("\n").length, err());
   }
 
