@@ -63,10 +63,12 @@ class ReportTest {
       args.add(jfr.toString());
       samples.forEach(s -> args.add("io.resettracer.samples." + s));
       ChildJvm.Result r = ChildJvm.run(List.of(), jdk,
-          ScenarioRun.SAMPLE_CLASSES + File.pathSeparator + ChildJvm.SCENARIO_CLASSES, List.of(ChildJvm.javaagent("log=warn"), "-Xshare:auto"),
+          ScenarioRun.SAMPLE_CLASSES + File.pathSeparator + ChildJvm.SCENARIO_CLASSES,
+          List.of(ChildJvm.javaagent("log=warn"), "-Xshare:auto"),
           "io.resettracer.it.scenarios.RecordSamplesMain", args, 120);
       assertTrue(r.exitCode() == 0 && r.stdout().contains("DONE"), r.describe());
-      assertTrue(r.stdout().contains("SWALLOWED 0"), "the agent swallowed errors:\n" + r.describe());
+      assertTrue(r.stdout().contains("SWALLOWED 0"),
+          "the agent swallowed errors:\n" + r.describe());
       recordings.add(new Recorded(jdk, jfr, count(r, "RESETS"), count(r, "INCIDENTS"),
           count(r, "PEERS")));
     }
@@ -78,7 +80,8 @@ class ReportTest {
     for (Jdks.Jdk reader : Jdks.all()) {
       for (Recorded rec : recordings) {
         String on = rec.file().getFileName() + " read on " + reader;
-        AgentCli.Run text = AgentCli.run(reader, "report", rec.file().toString(), "--format", "text");
+        AgentCli.Run text =
+            AgentCli.run(reader, "report", rec.file().toString(), "--format", "text");
         assertEquals(0, text.exitCode(), on + "\n" + text.describe());
         assertTrue(text.out().startsWith("Connection resets: " + rec.resets() + " resets, "
             + rec.incidents() + " incident" + (rec.incidents() == 1 ? "" : "s") + ", " + rec.peers()
@@ -89,7 +92,8 @@ class ReportTest {
         assertFalse(text.out().contains("at io.resettracer.track.")
             || text.out().contains("at io.resettracer.emit."), on + "\n" + text.out());
 
-        AgentCli.Run json = AgentCli.run(reader, "report", rec.file().toString(), "--format", "json");
+        AgentCli.Run json =
+            AgentCli.run(reader, "report", rec.file().toString(), "--format", "json");
         assertEquals(0, json.exitCode(), on + "\n" + json.describe());
         String j = json.out().strip();
         assertTrue(j.startsWith("{") && j.endsWith("}"), on);

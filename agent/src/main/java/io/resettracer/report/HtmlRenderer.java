@@ -73,8 +73,10 @@ public final class HtmlRenderer {
         "bursts judged together");
     card((r.peerCountCapped() ? "≥ " : "") + r.peerCount(), r.peerCount() == 1 ? "peer" : "peers",
         "addresses and ports reset");
-    card(r.firstMillis() < 0 ? "–" : Units.duration((r.lastMillis() - r.firstMillis()) * 1_000_000),
-        "span", Units.dateTime(r.firstMillis(), zone) + " " + Units.zoneName(r.firstMillis(), zone));
+    card(r.firstMillis() < 0
+            ? "–" : Units.duration((r.lastMillis() - r.firstMillis()) * 1_000_000),
+        "span",
+        Units.dateTime(r.firstMillis(), zone) + " " + Units.zoneName(r.firstMillis(), zone));
     h.append("</section>\n");
     if (r.verdicts().isEmpty()) {
       return;
@@ -92,7 +94,8 @@ public final class HtmlRenderer {
               + "role=\"img\" aria-label=\"").append(v.resets()).append(" resets\">")
           .append(rect(0, 1, Math.max(v.resets() > 0 ? 2 : 0, 240.0 * v.resets() / most), 12,
               Verdicts.colour(v.verdict()), ""))
-          .append("</svg></td><td class=\"num\">").append(v.incidents()).append("</td><td class=\"meaning\">")
+          .append("</svg></td><td class=\"num\">").append(v.incidents())
+          .append("</td><td class=\"meaning\">")
           .append(esc(Verdicts.meaning(v.verdict()))).append("</td></tr>\n");
     }
     h.append("</tbody></table></section>\n");
@@ -100,7 +103,8 @@ public final class HtmlRenderer {
 
   private void card(String value, String unit, String note) {
     h.append("<div class=\"card\"><div class=\"value\">").append(esc(value))
-        .append(" <span class=\"unit\">").append(esc(unit)).append("</span></div><div class=\"note\">")
+        .append(" <span class=\"unit\">").append(esc(unit))
+        .append("</span></div><div class=\"note\">")
         .append(esc(note)).append("</div></div>\n");
   }
 
@@ -132,7 +136,8 @@ public final class HtmlRenderer {
     h.append("<section><h2>Timeline</h2><p class=\"hint\">Resets per ")
         .append(esc(Units.duration(t.binMillis() * 1_000_000)))
         .append(", coloured by the verdict made when each happened")
-        .append(shown.isEmpty() ? "" : "; incidents above, spanning their burst's first to last reset")
+        .append(shown.isEmpty()
+            ? "" : "; incidents above, spanning their burst's first to last reset")
         .append(".</p>\n<svg class=\"chart\" viewBox=\"0 0 ").append(WIDTH).append(' ')
         .append(num(height)).append("\" width=\"").append(WIDTH).append("\" height=\"")
         .append(num(height)).append("\" role=\"img\" aria-label=\"resets over time\">\n");
@@ -159,10 +164,12 @@ public final class HtmlRenderer {
       double x = left + (tick - from) * scale;
       h.append(line(x, barsTop, x, barsBottom, "#f0f0f0", 1, ""));
       h.append(line(x, barsBottom, x, barsBottom + 5, "#9a9a9a", 1, ""));
-      String label = showDate ? Units.dateTime(tick, zone).substring(5, 16) : Units.time(tick, zone);
+      String label =
+          showDate ? Units.dateTime(tick, zone).substring(5, 16) : Units.time(tick, zone);
       h.append(text(x, barsBottom + 18, "middle", "axis", label));
     }
-    h.append(text(right, barsBottom + 34, "end", "axis", "time (" + Units.zoneName(from, zone) + ")"));
+    h.append(text(right, barsBottom + 34, "end", "axis",
+        "time (" + Units.zoneName(from, zone) + ")"));
     // Bars, stacked by verdict.
     double binWidth = Math.max(2, t.binMillis() * scale - (t.binMillis() * scale > 5 ? 1 : 0));
     for (int i = 0; i < t.bins(); i++) {
@@ -204,7 +211,8 @@ public final class HtmlRenderer {
       String colour = Verdicts.colour(i.verdict());
       String label = incidentLabel(i);
       h.append("<g><title>").append(esc(label + ": " + i.resets() + " resets, "
-          + Units.time(i.firstResetMillis(), zone) + " – " + Units.time(i.lastResetMillis(), zone)))
+          + Units.time(i.firstResetMillis(), zone) + " – "
+          + Units.time(i.lastResetMillis(), zone)))
           .append("</title>")
           .append(rect(box[0], y, box[1], 8, colour, ""));
       if (labelled) {
@@ -352,7 +360,8 @@ public final class HtmlRenderer {
 
   private void peer(Report.Peer p) {
     h.append("<article class=\"peer\"><h3><span class=\"mono\">").append(esc(p.peer()))
-        .append("</span> <span class=\"count\">").append(esc(Units.plural(p.resets(), "reset", "resets")))
+        .append("</span> <span class=\"count\">")
+        .append(esc(Units.plural(p.resets(), "reset", "resets")))
         .append("</span> ");
     for (Map.Entry<String, Long> v : p.verdicts().entrySet()) {
       h.append(chip(v.getKey(), v.getValue())).append(' ');
@@ -361,11 +370,13 @@ public final class HtmlRenderer {
     idleChart(p);
     h.append("<dl class=\"facts\">");
     fact("Resets after idle", idleRange(p));
-    fact("Longest idle survived", p.survivedNanos() < 0 ? "not known" : Units.duration(p.survivedNanos()));
+    fact("Longest idle survived",
+        p.survivedNanos() < 0 ? "not known" : Units.duration(p.survivedNanos()));
     fact("Learnt limit", p.limitNanos() < 0 ? "none (no idle-timeout or keep-alive reset)"
         : "resets from " + Units.duration(p.limitNanos()) + " idle");
     fact("Known default it matches", p.catalogue().isEmpty()
-        ? (p.limitNanos() < 0 ? "–" : "none in the catalogue") : String.join("; ", p.catalogue()));
+        ? (p.limitNanos() < 0 ? "–" : "none in the catalogue")
+        : String.join("; ", p.catalogue()));
     h.append("</dl>\n");
     if (!p.recommendation().isEmpty()) {
       h.append("<p class=\"fix\" style=\"border-color:").append(Verdicts.colour(p.verdict()))
@@ -738,7 +749,8 @@ public final class HtmlRenderer {
       "dl.text dd { margin: 0; }",
       ".fix { background: #f7f9fc; border-left: 4px solid; padding: 8px 12px; margin: 8px 0; }",
       ".exception { margin: 0 0 4px; color: #8a1f11; }",
-      "pre { background: #f7f8fa; border: 1px solid #eceef1; border-radius: 6px; padding: 8px 10px; "
+      "pre { background: #f7f8fa; border: 1px solid #eceef1; border-radius: 6px; "
+          + "padding: 8px 10px; "
           + "margin: 0 0 6px; font-size: 12.5px; overflow-x: auto; white-space: pre; }",
       "");
 }

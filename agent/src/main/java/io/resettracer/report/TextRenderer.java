@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The report as plain text for a terminal: aligned tables, no colour, nothing wider than needed. */
+/** The report as plain text for a terminal: aligned tables, no colour. */
 public final class TextRenderer {
 
   static final int PEERS_SHOWN = 20;
@@ -55,7 +55,8 @@ public final class TextRenderer {
                 ? Units.duration(p.minIdleNanos())
                 : Units.duration(p.minIdleNanos()) + " – " + Units.duration(p.maxIdleNanos()),
             Units.duration(p.survivedNanos()), Units.duration(p.limitNanos()),
-            p.maxIdleSettingNanos() < 0 ? "–" : "≤ " + Units.duration(p.maxIdleSettingNanos())});
+            p.maxIdleSettingNanos() < 0
+                ? "–" : "≤ " + Units.duration(p.maxIdleSettingNanos())});
       }
       table(rows, 1);
       for (Report.Peer p : r.peers().subList(0, Math.min(PEERS_SHOWN, r.peers().size()))) {
@@ -72,7 +73,8 @@ public final class TextRenderer {
 
     if (!r.incidents().isEmpty()) {
       section("Incidents");
-      for (IncidentRecord i : r.incidents().subList(0, Math.min(INCIDENTS_SHOWN, r.incidents().size()))) {
+      int shown = Math.min(INCIDENTS_SHOWN, r.incidents().size());
+      for (IncidentRecord i : r.incidents().subList(0, shown)) {
         t.append(i.id() > 0 ? "#" + i.id() + " " : "").append(i.verdict()).append(' ')
             .append(Units.percent(i.confidence())).append("  ")
             .append(Units.dateTime(i.firstResetMillis(), zone)).append("  ")
@@ -90,7 +92,8 @@ public final class TextRenderer {
 
     if (!r.callSites().isEmpty()) {
       section("Failing call sites");
-      for (Report.CallSite s : r.callSites().subList(0, Math.min(CALL_SITES_SHOWN, r.callSites().size()))) {
+      int shown = Math.min(CALL_SITES_SHOWN, r.callSites().size());
+      for (Report.CallSite s : r.callSites().subList(0, shown)) {
         t.append(Units.plural(s.resets(), "reset", "resets")).append("  ")
             .append(verdicts(s.verdicts()))
             .append(s.operations().isEmpty() ? "" : "  on " + String.join(", ", s.operations()))
@@ -122,7 +125,8 @@ public final class TextRenderer {
 
   private void more(long n, String what) {
     if (n > 0) {
-      t.append("  (").append(n).append(" more ").append(what).append(": --format json lists them)\n");
+      t.append("  (").append(n).append(" more ").append(what)
+          .append(": --format json lists them)\n");
     }
   }
 

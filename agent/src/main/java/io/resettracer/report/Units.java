@@ -30,7 +30,8 @@ final class Units {
   }
 
   static String dateTime(long epochMillis, ZoneId zone) {
-    return epochMillis < 0 ? "–" : DATE_TIME.format(Instant.ofEpochMilli(epochMillis).atZone(zone));
+    return epochMillis < 0
+        ? "–" : DATE_TIME.format(Instant.ofEpochMilli(epochMillis).atZone(zone));
   }
 
   /** "2026-12-04 17:40:01 – 17:42:30 UTC (2.5 min)". */

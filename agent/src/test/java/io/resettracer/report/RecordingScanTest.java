@@ -34,7 +34,8 @@ class RecordingScanTest {
   @Test
   void theStackFieldIsReadLineByLine() {
     assertEquals(List.of("com.example.A.get(A.java:3)", "com.example.Main.main(Main.java:9)"),
-        RecordingScan.frames("at com.example.A.get(A.java:3)\n  at com.example.Main.main(Main.java:9)\n"));
+        RecordingScan.frames(
+            "at com.example.A.get(A.java:3)\n  at com.example.Main.main(Main.java:9)\n"));
     assertEquals(List.of(), RecordingScan.frames(""));
   }
 

@@ -28,8 +28,8 @@ class RenderersTest {
     }
     b.add(new ResetRecord(T0 + 100_000, "PEER_CRASH", 0.7, "10.0.0.9:8443", 0, -1, "read",
         "java.net.SocketException", "Connection <reset> & \"gone\"",
-        "<script>alert(1)</script>", "restart it", List.of("com.example.Orders.place(Orders.java:7)"),
-        "pool-1", 3));
+        "<script>alert(1)</script>", "restart it",
+        List.of("com.example.Orders.place(Orders.java:7)"), "pool-1", 3));
     b.add(Resets.incident(3, "PEER_CRASH", T0 + 99_000, 2_000_000));
     return b.build();
   }
@@ -60,7 +60,8 @@ class RenderersTest {
     assertTrue(text.startsWith("Connection resets: 7 resets, 1 incident, 2 peers\n"), text);
     assertTrue(text.contains("\n  IDLE_TIMEOUT       6          0\n"), text);
     assertTrue(text.contains("\n  PEER_CRASH         1          1\n"), text);
-    assertTrue(text.contains("  10.0.0.5:443        6  IDLE_TIMEOUT×6  351.0 s – 356.0 s"), text);
+    assertTrue(text.contains("  10.0.0.5:443        6  IDLE_TIMEOUT×6  351.0 s – 356.0 s"),
+        text);
     assertTrue(text.contains("340.0 s   351.0 s  ≤ 315.0 s"), text);
     assertTrue(text.contains("#3 PEER_CRASH 85 %  "), text);
     assertTrue(text.contains("    at com.example.Pool.reuse(Pool.java:10)\n"), text);

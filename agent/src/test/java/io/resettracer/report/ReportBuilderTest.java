@@ -71,9 +71,11 @@ class ReportBuilderTest {
 
   @Test
   void maxIdleSettingsAreReadFromTheRecommendationsWords() {
-    assertEquals(1_900_000_000L, ReportBuilder.maxIdleSetting("set the pool's max idle to ≤ 1.9 s"));
+    assertEquals(1_900_000_000L,
+        ReportBuilder.maxIdleSetting("set the pool's max idle to ≤ 1.9 s"));
     assertEquals(1_100_000_000L,
-        ReportBuilder.maxIdleSetting("set the pool's max idle / idle eviction to ≤ 1.1 s (failures"));
+        ReportBuilder.maxIdleSetting(
+            "set the pool's max idle / idle eviction to ≤ 1.1 s (failures"));
     assertEquals(900_000_000L, ReportBuilder.maxIdleSetting("pool max idle ≤ 900 ms"));
     assertEquals(-1, ReportBuilder.maxIdleSetting("raise its accept backlog"));
   }
@@ -140,7 +142,8 @@ class ReportBuilderTest {
     Report.Timeline t = b.build().timeline();
     assertTrue(t.bins() <= ReportBuilder.MAX_BINS, t.bins() + " bins");
     assertEquals(0, Long.bitCount(t.binMillis()) - 1, "a power of two: " + t.binMillis());
-    assertTrue(t.startMillis() <= T0 && t.startMillis() + t.bins() * t.binMillis() > T0 + 3_600_000);
+    assertTrue(t.startMillis() <= T0);
+    assertTrue(t.startMillis() + t.bins() * t.binMillis() > T0 + 3_600_000);
     long sum = 0;
     for (long[] bin : t.counts()) {
       for (long c : bin) {

@@ -56,7 +56,8 @@ class ReportCommandTest {
     Path whole = dir.resolve("whole.jfr");
     LargeRecording.write(whole, 50);
     byte[] bytes = Files.readAllBytes(whole);
-    Path cut = Files.write(dir.resolve("cut.jfr"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Path cut =
+        Files.write(dir.resolve("cut.jfr"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
     assertEquals(1, run(cut.toString()));
     assertTrue(err().startsWith("reset-tracer: cannot read " + cut + ": the recording ends inside"
         + " a chunk (at byte " + bytes.length / 2 + " of "), err());

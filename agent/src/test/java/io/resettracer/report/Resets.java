@@ -11,8 +11,9 @@ final class Resets {
   private Resets() {}
 
   static ResetRecord reset(long millis, String verdict, String peer, long idleNanos) {
-    return new ResetRecord(millis, verdict, 0.8, peer, idleNanos, -1, "read", "java.net.SocketException", "Connection reset", "", "", List.of("com.example.A.get(A.java:1)"),
-        "main", 0);
+    return new ResetRecord(millis, verdict, 0.8, peer, idleNanos, -1, "read",
+        "java.net.SocketException", "Connection reset", "", "",
+        List.of("com.example.A.get(A.java:1)"), "main", 0);
   }
 
   static ResetRecord idle(long millis, String verdict, String peer, long idleNanos,
