@@ -2,6 +2,7 @@ package io.resettracer.cli;
 
 import io.resettracer.agent.AgentOptions;
 import io.resettracer.agent.AgentVersion;
+import io.resettracer.report.ReportCommand;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -22,6 +23,10 @@ public final class Cli {
           "  watch <pid>             print that JVM's resets as they happen, until Ctrl-C",
           "  detach <pid>            take reset-tracer out again: original bytecode back, tracking",
           "                          stopped",
+          "  report <recording.jfr>... [-o <file>] [--format html|text|json]",
+          "                          what recordings made with the agent say about resets: a",
+          "                          page with charts (the default, reset-tracer-report.html),",
+          "                          a table for the terminal, or JSON for scripts",
           "  version                 the agent's version",
           "  help                    this text",
           "",
@@ -47,6 +52,10 @@ public final class Cli {
 
   /** As {@link #run(String[])}, printing to the given streams. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("report")) {
+      // Reads files only: no attach, no target; it reports its own errors the same way.
+      return ReportCommand.run(List.of(args).subList(1, args.length), out, err);
+    }
     try {
       int code = dispatch(args, out);
       out.flush();
