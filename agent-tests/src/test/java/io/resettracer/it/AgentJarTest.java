@@ -86,4 +86,15 @@ class AgentJarTest {
       assertEquals(52, data.readUnsignedShort(), "AgentMain must be Java 8 bytecode");
     }
   }
+
+  @Test
+  void carriesItsLicenceAndThoseOfWhatItShades() throws IOException {
+    try (JarFile jar = new JarFile(ChildJvm.AGENT_JAR.toFile())) {
+      for (String name : List.of("reset-tracer-LICENSE", "NOTICE", "ASM", "SLF4J")) {
+        JarEntry e = jar.getJarEntry("META-INF/licenses/" + name);
+        assertNotNull(e, "META-INF/licenses/" + name);
+        assertTrue(e.getSize() > 100, name + " has its text");
+      }
+    }
+  }
 }
