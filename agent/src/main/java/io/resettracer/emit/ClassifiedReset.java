@@ -1,7 +1,9 @@
 package io.resettracer.emit;
 
 import io.resettracer.classify.Classification;
+import io.resettracer.model.RequestDelivery;
 import io.resettracer.model.ResetFacts;
+import io.resettracer.model.Stage;
 
 /**
  * One reset as the outputs receive it: the facts, the verdict, and where in the application it
@@ -12,6 +14,8 @@ import io.resettracer.model.ResetFacts;
  * @param burstId the burst this reset belongs to; an incident with this id judges the burst if it
  *     grew to two or more resets
  * @param failedAtNanos when the call failed, on {@link System#nanoTime()}'s clock
+ * @param stage where in the connection's life it failed
+ * @param requestDelivered whether the peer can have received the whole request
  */
 public record ClassifiedReset(
     ResetFacts facts,
@@ -19,4 +23,6 @@ public record ClassifiedReset(
     Thread thread,
     StackTraceElement[] stack,
     long burstId,
-    long failedAtNanos) {}
+    long failedAtNanos,
+    Stage stage,
+    RequestDelivery requestDelivered) {}

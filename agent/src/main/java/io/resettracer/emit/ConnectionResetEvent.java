@@ -96,6 +96,19 @@ public final class ConnectionResetEvent extends jdk.jfr.Event {
       + "stream right after a request on a reused connection)")
   String failure;
 
+  @Label("Stage")
+  @Description("Where in the connection's life it failed: connect, tls-handshake, request (writing "
+      + "it; a server: reading it), response (waiting for or reading the reply to a request written "
+      + "whole; a server: writing it), idle (nothing outstanding, between exchanges)")
+  String stage;
+
+  @Label("Request Delivered")
+  @Description("Whether the peer can have received the whole request: none (nothing outstanding, or "
+      + "the connect or handshake failed), partial (cut while being written), complete (written whole:"
+      + " the peer may have processed it, so retry only idempotent requests), unknown (a server's or "
+      + "a first-seen connection)")
+  String requestDelivered;
+
   @Label("Exception Class")
   @Description("The class of the exception the application received")
   String exceptionClass;

@@ -106,6 +106,8 @@ public final class JfrOutput implements ResetOutput {
     e.failingThread = r.thread();
     e.stack = StackText.of(r.stack());
     e.incidentId = r.burstId();
+    e.stage = r.stage().label();
+    e.requestDelivered = r.requestDelivered().label();
     e.remoteAddress = f.remoteAddress();
     e.remotePort = f.remotePort();
     e.localAddress = f.localAddress();

@@ -5,13 +5,16 @@ import io.resettracer.classify.Classification;
 import io.resettracer.classify.Incident;
 import io.resettracer.classify.IncidentCorrelator;
 import io.resettracer.classify.ResetClassifier;
+import io.resettracer.classify.RetrySafety;
 import io.resettracer.classify.Verdict;
 import io.resettracer.emit.ClassifiedReset;
 import io.resettracer.emit.ResetOutput;
 import io.resettracer.host.HostProbe;
 import io.resettracer.log.AgentLog;
 import io.resettracer.model.FailureKind;
+import io.resettracer.model.RequestDelivery;
 import io.resettracer.model.ResetFacts;
+import io.resettracer.model.Stage;
 import io.resettracer.track.CapturedFailure;
 import io.resettracer.track.PeerRegistry;
 import java.util.ArrayDeque;
@@ -246,7 +249,15 @@ public final class ResetPipeline {
     } catch (Throwable t) {
       stack = new StackTraceElement[0];
     }
-    ClassifiedReset r = new ClassifiedReset(f, verdict, c.thread(), stack, h.burstId(), c.atNanos());
+    Stage stage = Stage.of(f, stack);
+    RequestDelivery delivery = RequestDelivery.of(f, stage);
+    String retry = RetrySafety.note(f, delivery, verdict.verdict());
+    if (!retry.isEmpty()) {
+      verdict = new Classification(verdict.verdict(), verdict.confidence(), verdict.evidence(),
+          verdict.recommendation().isEmpty() ? retry : verdict.recommendation() + "; " + retry);
+    }
+    ClassifiedReset r = new ClassifiedReset(
+        f, verdict, c.thread(), stack, h.burstId(), c.atNanos(), stage, delivery);
     for (ResetOutput o : outputs) {
       try {
         o.reset(r);

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.resettracer.classify.Verdict;
 import io.resettracer.model.FailureKind;
 import io.resettracer.model.Operation;
+import io.resettracer.model.RequestDelivery;
 import io.resettracer.model.Role;
+import io.resettracer.model.Stage;
 import io.resettracer.model.Transport;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +47,11 @@ class EventMetadataTest {
         Arrays.stream(Operation.values()).map(Operation::label).collect(Collectors.toList()));
     namesEvery(ConnectionResetEvent.class, "role",
         Arrays.stream(Role.values()).map(Role::label).collect(Collectors.toList()));
+    namesEvery(ConnectionResetEvent.class, "stage",
+        Arrays.stream(Stage.values()).map(Stage::label).collect(Collectors.toList()));
+    namesEvery(ConnectionResetEvent.class, "requestDelivered",
+        Arrays.stream(RequestDelivery.values()).map(RequestDelivery::label)
+            .collect(Collectors.toList()));
     namesEvery(ConnectionResetEvent.class, "verdict",
         Arrays.stream(Verdict.values()).map(Verdict::name).collect(Collectors.toList()));
   }
