@@ -118,6 +118,14 @@ public final class AgentRuntime {
       runtime.retransformLoadedTargets();
     }
 
+    // At once, not with the rest in the background: a reset in the JVM's first instant, right
+    // before it exits, must still be judged and reported by the exit hook this registers.
+    try {
+      pipeline.start();
+    } catch (Throwable t) {
+      ResetTracerHooks.swallow(t);
+      log.warn("could not start the agent's pipeline thread; resets are not judged", t);
+    }
     Thread init = new Thread(runtime::finishInBackground, "reset-tracer-init");
     init.setDaemon(true);
     runtime.init = init;
@@ -160,14 +168,6 @@ public final class AgentRuntime {
       } catch (Throwable t) {
         ResetTracerHooks.swallow(t);
         log.warn("could not register the JFR event; resets are logged only", t);
-      }
-    }
-    if (!stopped) {
-      try {
-        pipeline.start();
-      } catch (Throwable t) {
-        ResetTracerHooks.swallow(t);
-        log.warn("could not start the agent's pipeline thread; resets are not judged", t);
       }
     }
   }

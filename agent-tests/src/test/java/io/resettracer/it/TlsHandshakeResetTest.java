@@ -1,0 +1,50 @@
+package io.resettracer.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.resettracer.it.support.ChildJvm;
+import io.resettracer.it.support.Jdks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * A TLS handshake reset by the peer (a proxy refusing the SNI or protocol version) is one event,
+ * with the stage tls-handshake, nothing delivered, and the application's frame first in its stack.
+ */
+class TlsHandshakeResetTest {
+
+  @TestFactory
+  Stream<DynamicNode> everyJdk() {
+    List<DynamicNode> tests = new ArrayList<>();
+    for (Jdks.Jdk jdk : Jdks.all()) {
+      System.out.println("TlsHandshakeResetTest on " + jdk);
+      tests.add(DynamicTest.dynamicTest(jdk.toString(), () -> handshakeReset(jdk)));
+    }
+    return tests.stream();
+  }
+
+  private void handshakeReset(Jdks.Jdk jdk) throws Exception {
+    Path jfr = Files.createTempFile(ChildJvm.WORK, "tls-", ".jfr");
+    ChildJvm.Result r = ChildJvm.run(jdk, List.of(ChildJvm.javaagent("")),
+        "io.resettracer.it.scenarios.TlsMain", List.of(jfr.toString()), 60);
+    Files.deleteIfExists(jfr);
+    assertEquals(0, r.exitCode(), r.describe());
+    assertTrue(r.stdout().stream().anyMatch(l -> l.startsWith("HANDSHAKE-RESET")), r.describe());
+    List<String> events = r.stdout().stream().filter(l -> l.startsWith("EVENT ")).toList();
+    assertEquals(1, events.size(), r.describe());
+    String e = events.get(0);
+    assertTrue(e.contains("\tstage=tls-handshake\t"), e);
+    assertTrue(e.contains("\trequestDelivered=none\t"), e);
+    assertTrue(e.contains("\tthread=main\t"), "the failing thread: " + e);
+    assertTrue(e.contains("\tstack=io.resettracer.it.scenarios.TlsMain.main,"),
+        "the application's frame first: " + e);
+    assertTrue(r.stdout().contains("SWALLOWED 0"), "no error swallowed: " + r.describe());
+  }
+}

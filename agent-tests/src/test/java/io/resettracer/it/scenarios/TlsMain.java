@@ -1,0 +1,53 @@
+package io.resettracer.it.scenarios;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * A TLS handshake that is reset: a server (a proxy refusing the client's SNI or protocol version)
+ * reads the ClientHello and answers with an RST. Prints {@code HANDSHAKE-RESET} when the client's
+ * {@code startHandshake} failed so, then the recording's events as {@link ScenarioMain} does.
+ */
+public final class TlsMain {
+
+  public static void main(String[] args) throws Exception {
+    java.nio.file.Path jfrFile = java.nio.file.Path.of(args[0]);
+    try (jdk.jfr.Recording recording = new jdk.jfr.Recording();
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      recording.enable(ScenarioMain.EVENT);
+      recording.start();
+      Thread refuser = new Thread(() -> {
+        try (Socket s = server.accept()) {
+          InputStream in = s.getInputStream();
+          byte[] hello = new byte[5];
+          int n = 0;
+          while (n < hello.length && (n += Math.max(0, in.read(hello, n, hello.length - n))) < 5) {
+            // the record header of the ClientHello
+          }
+          s.setSoLinger(true, 0);
+        } catch (Exception e) {
+          // the client went away
+        }
+      }, "refusing-proxy");
+      refuser.start();
+      try (SSLSocket c = (SSLSocket) SSLSocketFactory.getDefault()
+          .createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+        c.startHandshake();
+        System.out.println("HANDSHAKE-DONE");
+      } catch (SocketException e) {
+        System.out.println("HANDSHAKE-RESET " + e.getMessage());
+      } catch (javax.net.ssl.SSLException e) {
+        System.out.println("HANDSHAKE-FAILED " + e);
+      }
+      refuser.join(10_000);
+      recording.stop();
+      recording.dump(jfrFile);
+    }
+    ScenarioMain.printEventsAndEnd(jfrFile);
+  }
+}
