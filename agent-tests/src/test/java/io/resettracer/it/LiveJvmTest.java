@@ -168,8 +168,15 @@ class LiveJvmTest {
       assertTrue(target.ask("stats", "STATS ").contains(" recordings=1 "), "the watch's recording");
       watch.stop();
     }
-    // The recording is the watch's to remove, Ctrl-C or not.
-    assertTrue(target.ask("stats", "STATS ").contains(" recordings=0 "), target.describe());
+    // The recording is the watch's to remove, Ctrl-C or not: the agent looks for the watching
+    // process twice a second and removes the recording once it is gone.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String stats = target.ask("stats", "STATS ");
+    while (!stats.contains(" recordings=0 ") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      stats = target.ask("stats", "STATS ");
+    }
+    assertTrue(stats.contains(" recordings=0 "), target.describe());
   }
 
   // --- -javaagent ------------------------------------------------------------------------------
@@ -411,12 +418,16 @@ class LiveJvmTest {
     return p;
   }
 
-  /** No agent properties (which go with the MBean), no thread of ours. */
+  /**
+   * No agent properties but the detach's answer, which the command read there, and no thread of
+   * ours.
+   */
   private static void assertNoAgentLeft(LiveProcess target, String pid) throws Exception {
     Properties agent = agentProperties(pid);
-    assertEquals(List.of(), agent.stringPropertyNames().stream()
+    assertEquals(List.of("io.resettracer.agent.reply"), agent.stringPropertyNames().stream()
         .filter(k -> k.startsWith("io.resettracer")).collect(Collectors.toList()),
         "agent properties left: " + agent);
+    assertTrue(agent.getProperty("io.resettracer.agent.reply").contains(" detached: "), agent.toString());
     String stats = target.ask("stats", "STATS ");
     assertTrue(threadNames(stats).stream().noneMatch(n -> n.startsWith("reset-tracer")), stats);
   }
