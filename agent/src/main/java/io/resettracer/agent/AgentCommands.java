@@ -8,10 +8,10 @@ import org.slf4j.Logger;
  * What {@code java -jar reset-tracer.jar status|detach|watch} asks the running agent to do. The
  * command loads the jar once more with {@code command:<name> <token> [argument]} as {@code
  * agentmain}'s argument (see {@code AgentMain.COMMAND}); the agent runs the command here and answers
- * in the JVM's agent properties under {@link #REPLY_KEY}, as {@code "<token> <answer>"}, which the
- * command reads through the Attach API. Neither side opens a port, and nothing starts the JVM's
- * management agent. The token tells the command that the answer is to its own question and not
- * one left by an earlier command, or by an earlier version of the agent that did not understand it.
+ * in the JVM's agent properties under {@link #REPLY_PREFIX}{@code <token>}, which the command reads
+ * through the Attach API. Neither side opens a port, and nothing starts the JVM's management agent.
+ * No answer under its token tells the command that the agent did not understand it (an earlier
+ * version) or failed.
  */
 public final class AgentCommands {
 
@@ -19,8 +19,11 @@ public final class AgentCommands {
   public static final String DETACH = "detach";
   public static final String WATCH = "watch";
 
-  /** Where the last command's answer is: {@code "<token> <answer>"}. */
-  public static final String REPLY_KEY = "io.resettracer.agent.reply";
+  /**
+   * Where a command's answer is: {@code io.resettracer.agent.reply.<token>}, one key per command so
+   * that two commands at once each find their own. The last few are kept; a detach leaves its own.
+   */
+  public static final String REPLY_PREFIX = "io.resettracer.agent.reply.";
 
   /** Text that {@code status} shows: {@code io.resettracer.status.<name>}. */
   public static final String STATUS_PREFIX = "io.resettracer.status.";
@@ -46,6 +49,11 @@ public final class AgentCommands {
   public static void run(String line) {
     String[] words = line.trim().split(" ");
     String token = words.length > 1 ? words[1] : "";
+    if (!isToken(token)) {
+      // Not from the command line (it sends a short hex token): no key named after it.
+      log.warn("ignoring a command without a valid token");
+      return;
+    }
     String answer;
     try {
       answer = answer(words[0], words.length > 2 ? words[2] : "");
@@ -55,6 +63,19 @@ public final class AgentCommands {
       answer = "failed in the target: " + t;
     }
     Presence.reply(token, answer);
+  }
+
+  private static boolean isToken(String s) {
+    if (s.isEmpty() || s.length() > 32) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String answer(String command, String argument) throws Exception {

@@ -6,8 +6,12 @@ import io.resettracer.log.AgentLog;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -32,13 +36,19 @@ final class Presence {
   /** Keys of the last status snapshot: replaced by the next, removed at detach. */
   private static final Set<String> snapshotKeys = ConcurrentHashMap.newKeySet();
 
+  /** The answers kept at once: enough for a few commands at the same time. */
+  private static final int REPLIES_KEPT = 4;
+
+  /** Keys of the answers kept, oldest first. */
+  private static final Deque<String> replyKeys = new ArrayDeque<>();
+
   /** Whether a watch ever started: only then is the JFR recording's class loaded to stop it. */
   private static volatile boolean watchStarted;
 
   private Presence() {}
 
   static void announce(AgentRuntime runtime, long startedAtNanos) {
-    remove(AgentCommands.REPLY_KEY); // an earlier detach's answer
+    removeReplies(); // an earlier detach's answer
     publish(AgentPresence.KEY, AgentVersion.get() + " " + runtime.mode());
     if (runtime.dynamic()) {
       registerMBean(runtime);
@@ -75,7 +85,7 @@ final class Presence {
       }
     }
     removeSnapshot();
-    remove(AgentCommands.REPLY_KEY);
+    removeReplies();
     try {
       if (managementPresent()) {
         ResetTracerControl.unregister();
@@ -95,7 +105,27 @@ final class Presence {
 
   /** The answer to a command of {@link AgentCommands}, for the command line to read. */
   static void reply(String token, String answer) {
-    publish(AgentCommands.REPLY_KEY, token + " " + bounded(answer));
+    String key = AgentCommands.REPLY_PREFIX + token;
+    String oldest = null;
+    synchronized (replyKeys) {
+      replyKeys.addLast(key);
+      if (replyKeys.size() > REPLIES_KEPT) {
+        oldest = replyKeys.removeFirst();
+      }
+    }
+    if (oldest != null) {
+      remove(oldest);
+    }
+    publish(key, bounded(answer));
+  }
+
+  private static void removeReplies() {
+    List<String> keys;
+    synchronized (replyKeys) {
+      keys = new ArrayList<>(replyKeys);
+      replyKeys.clear();
+    }
+    keys.forEach(Presence::remove);
   }
 
   static void watchStarted() {

@@ -257,8 +257,8 @@ final class TargetJvm implements AutoCloseable {
     } catch (IOException e) {
       throw lost(e);
     }
-    String reply = agentProperties().getProperty(AgentCommands.REPLY_KEY, "");
-    if (!reply.startsWith(token + " ")) {
+    String reply = agentProperties().getProperty(AgentCommands.REPLY_PREFIX + token);
+    if (reply == null) {
       throw CliFailure.failed(
           "reset-tracer in pid "
               + pid
@@ -267,7 +267,7 @@ final class TargetJvm implements AutoCloseable {
               + "': it may be an earlier version (use the jar it was loaded from), or the reason is on"
               + " that JVM's standard error");
     }
-    return reply.substring(token.length() + 1);
+    return reply;
   }
 
   /**
