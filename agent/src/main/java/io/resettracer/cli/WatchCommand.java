@@ -4,6 +4,7 @@ import io.resettracer.agent.AgentCommands;
 import io.resettracer.emit.ConnectionResetEvent;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +43,7 @@ final class WatchCommand {
       if (!answer.startsWith(AgentCommands.WATCHING)) {
         throw CliFailure.failed("cannot watch pid " + pid + ": " + answer);
       }
-      Path repository = Path.of(answer.substring(AgentCommands.WATCHING.length()));
+      Path repository = visible(pid, Path.of(answer.substring(AgentCommands.WATCHING.length())));
       try (EventStream stream = open(pid, repository)) {
         stream.onEvent(ConnectionResetEvent.NAME, e -> out.println(ResetEventLine.format(e)));
         stream.onError(t -> ended.compareAndSet(null, String.valueOf(t.getMessage())));
@@ -91,6 +92,19 @@ final class WatchCommand {
       Thread.currentThread().interrupt();
       return 0;
     }
+  }
+
+  /**
+   * The repository as this process sees it: a target in a container of its own has it under its
+   * root, which {@code /proc/<pid>/root} shows to the same user.
+   */
+  private static Path visible(long pid, Path repository) {
+    if (Files.isDirectory(repository) || !repository.isAbsolute()) {
+      return repository;
+    }
+    Path root = Path.of("/proc", String.valueOf(pid), "root");
+    Path underRoot = root.resolve(repository.getRoot().relativize(repository));
+    return Files.isDirectory(underRoot) ? underRoot : repository;
   }
 
   private static EventStream open(long pid, Path repository) throws CliFailure {
