@@ -7,11 +7,11 @@ import org.slf4j.Logger;
 /**
  * What {@code java -jar reset-tracer.jar status|detach|watch} asks the running agent to do. The
  * command loads the jar once more with {@code command:<name> <token> [argument]} as {@code
- * agentmain}'s argument (see {@code AgentMain.COMMAND}); the agent runs the command here and answers
- * in the JVM's agent properties under {@link #REPLY_PREFIX}{@code <token>}, which the command reads
- * through the Attach API. Neither side opens a port, and nothing starts the JVM's management agent.
- * No answer under its token tells the command that the agent did not understand it (an earlier
- * version) or failed.
+ * agentmain}'s argument (see {@code AgentMain.COMMAND}); the agent runs the command here and
+ * answers in the JVM's agent properties under {@link #REPLY_PREFIX}{@code <token>}, which the
+ * command reads through the Attach API. Neither side opens a port, and nothing starts the JVM's
+ * management agent. No answer under its token tells the command that the agent did not understand
+ * it (an earlier version) or failed.
  */
 public final class AgentCommands {
 
@@ -93,7 +93,9 @@ public final class AgentCommands {
       case WATCH:
         return watch(runtime, argument);
       default:
-        return "unknown command '" + command + "' (a newer reset-tracer.jar than the one loaded here?)";
+        return "unknown command '"
+            + command
+            + "' (from a newer reset-tracer.jar than the one loaded here?)";
     }
   }
 
@@ -103,8 +105,8 @@ public final class AgentCommands {
           + " reset on this JVM's standard error instead";
     }
     if (ModuleLayer.boot().findModule("jdk.jfr").isEmpty()) {
-      return "this JVM's runtime has no jdk.jfr module: there are no events to watch, and each reset"
-          + " is logged on its standard error instead";
+      return "this JVM's runtime has no jdk.jfr module: there are no events to watch, and each"
+          + " reset is logged on its standard error instead";
     }
     long pid;
     try {

@@ -159,7 +159,8 @@ final class Presence {
     Method[] getters = ResetTracerMXBean.class.getMethods();
     Arrays.sort(getters, Comparator.comparing(Method::getName));
     for (Method m : getters) {
-      if (m.getParameterCount() != 0 || !m.getName().startsWith("get") || m.getName().length() < 4) {
+      String getter = m.getName();
+      if (m.getParameterCount() != 0 || !getter.startsWith("get") || getter.length() < 4) {
         continue;
       }
       String name =
@@ -174,7 +175,8 @@ final class Presence {
         continue;
       }
       if (value instanceof Number) {
-        snapshot.put(AgentCommands.COUNT_PREFIX + name, String.valueOf(((Number) value).longValue()));
+        long n = ((Number) value).longValue();
+        snapshot.put(AgentCommands.COUNT_PREFIX + name, String.valueOf(n));
       } else if (value instanceof Map) {
         long total = 0;
         for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
@@ -193,8 +195,8 @@ final class Presence {
   }
 
   /**
-   * The MBean's implementation for {@code runtime}, unregistered. Its constructor is private so that
-   * only {@code register} makes one for JMX; this is the one other reader.
+   * The MBean's implementation for {@code runtime}, unregistered. Its constructor is private so
+   * that only {@code register} makes one for JMX; this is the one other reader.
    */
   private static ResetTracerMXBean view(AgentRuntime runtime) throws ReflectiveOperationException {
     for (Constructor<?> c : ResetTracerControl.class.getDeclaredConstructors()) {

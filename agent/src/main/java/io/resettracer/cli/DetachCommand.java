@@ -3,7 +3,10 @@ package io.resettracer.cli;
 import io.resettracer.agent.AgentCommands;
 import java.io.PrintStream;
 
-/** {@code detach <pid>}: takes the agent out of a running JVM, asking it to (see {@link AgentCommands}). */
+/**
+ * {@code detach <pid>}: takes the agent out of a running JVM, by asking it (see {@link
+ * AgentCommands}).
+ */
 final class DetachCommand {
 
   private DetachCommand() {}

@@ -96,7 +96,8 @@ final class StatusCommand {
       } else if (name.equals("swallowedErrors")) {
         long swallowed = totals.get(name);
         String first = text.getOrDefault("firstSwallowedError", "");
-        line(out, label, swallowed + (swallowed == 0 || first.isEmpty() ? "" : " (first: " + first + ")"));
+        boolean named = swallowed != 0 && !first.isEmpty();
+        line(out, label, swallowed + (named ? " (first: " + first + ")" : ""));
       } else {
         line(out, label, count(totals.get(name), perKey.get(name)));
       }

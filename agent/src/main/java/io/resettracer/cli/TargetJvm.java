@@ -230,9 +230,9 @@ final class TargetJvm implements AutoCloseable {
 
   /**
    * Asks reset-tracer, active in the target, to run {@code command} (see {@link AgentCommands}) and
-   * returns its answer: the jar is loaded once more with the command as {@code agentmain}'s argument,
-   * and the answer read from the agent properties. No port is opened and no management agent is
-   * started on either side.
+   * returns its answer: the jar is loaded once more with the command as {@code agentmain}'s
+   * argument, and the answer read from the agent properties. No port is opened and no management
+   * agent is started on either side.
    */
   String ask(String command, String argument) throws CliFailure {
     String token = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
@@ -253,7 +253,9 @@ final class TargetJvm implements AutoCloseable {
       throw CliFailure.failed("pid " + pid + " refused to load the agent jar: " + m);
     } catch (AgentInitializationException e) {
       throw CliFailure.failed(
-          "reset-tracer in pid " + pid + " failed to answer; the reason is on that JVM's standard error");
+          "reset-tracer in pid "
+              + pid
+              + " failed to answer; the reason is on that JVM's standard error");
     } catch (IOException e) {
       throw lost(e);
     }
@@ -264,15 +266,15 @@ final class TargetJvm implements AutoCloseable {
               + pid
               + " did not answer '"
               + command
-              + "': it may be an earlier version (use the jar it was loaded from), or the reason is on"
-              + " that JVM's standard error");
+              + "': it may be an earlier version (use the jar it was loaded from), or the reason"
+              + " is on that JVM's standard error");
     }
     return reply;
   }
 
   /**
    * Since JDK 21 a JVM warns on its standard error at every agent loaded while it runs, unless it
-   * was started with {@code -XX:+EnableDynamicAgentLoading}: whether that happened at the last load.
+   * was started with {@code -XX:+EnableDynamicAgentLoading}: whether it warned at the last load.
    */
   boolean warnsOfDynamicLoading() throws CliFailure {
     return JavaVersion.feature(systemProperty("java.specification.version")) >= 21
@@ -285,8 +287,8 @@ final class TargetJvm implements AutoCloseable {
         + pid
         + " once more, and Java "
         + JavaVersion.feature(systemProperty("java.specification.version"))
-        + " printed its \"WARNING: A Java agent has been loaded dynamically\" on that JVM's standard"
-        + " error. Start it with "
+        + " printed its \"WARNING: A Java agent has been loaded dynamically\" on that JVM's"
+        + " standard error. Start it with "
         + AttachCommand.DYNAMIC_LOADING_FLAG
         + " to allow this without the warning.";
   }

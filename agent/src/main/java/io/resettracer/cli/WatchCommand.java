@@ -39,7 +39,8 @@ final class WatchCommand {
       if (target.presence() == null) {
         throw CliFailure.failed(ActiveAgent.notActive(pid));
       }
-      String answer = target.ask(AgentCommands.WATCH, String.valueOf(ProcessHandle.current().pid()));
+      String self = String.valueOf(ProcessHandle.current().pid());
+      String answer = target.ask(AgentCommands.WATCH, self);
       if (!answer.startsWith(AgentCommands.WATCHING)) {
         throw CliFailure.failed("cannot watch pid " + pid + ": " + answer);
       }
