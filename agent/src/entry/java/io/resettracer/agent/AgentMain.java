@@ -1,5 +1,6 @@
 package io.resettracer.agent;
 
+import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 
@@ -11,6 +12,14 @@ import java.lang.reflect.InvocationTargetException;
  */
 public final class AgentMain {
 
+  /**
+   * Starts {@code agentmain}'s argument when {@code java -jar reset-tracer.jar status|detach|watch}
+   * loads the jar into a JVM where the agent already runs, to ask it something: the answer comes
+   * back through the JVM's agent properties, so no command needs a port. Not an option's form
+   * (options are key=value), so an attach can never be taken for a command or the other way round.
+   */
+  public static final String COMMAND = "command:";
+
   private AgentMain() {}
 
   public static void premain(String args, Instrumentation inst) {
@@ -18,7 +27,11 @@ public final class AgentMain {
   }
 
   public static void agentmain(String args, Instrumentation inst) {
-    start(args, inst, true);
+    if (args != null && args.startsWith(COMMAND)) {
+      command(args.substring(COMMAND.length()));
+    } else {
+      start(args, inst, true);
+    }
   }
 
   public static void main(String[] args) {
@@ -52,7 +65,24 @@ public final class AgentMain {
           .invoke(null, args, inst, dynamic);
     } catch (Throwable t) {
       Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
+      // An I/O failure's message already names the file and what to do; its class adds nothing.
       System.err.println("[reset-tracer] ERROR could not start, the application runs without it: "
+          + (cause instanceof IOException ? cause.getMessage() : String.valueOf(cause)));
+    }
+  }
+
+  private static void command(String line) {
+    try {
+      if (!supported()) {
+        System.err.println("[reset-tracer] " + tooOld());
+        return;
+      }
+      Class.forName("io.resettracer.agent.AgentCommands")
+          .getMethod("run", String.class)
+          .invoke(null, line);
+    } catch (Throwable t) {
+      Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
+      System.err.println("[reset-tracer] ERROR a command from java -jar reset-tracer.jar failed: "
           + cause);
     }
   }

@@ -12,7 +12,8 @@ public final class AgentInstaller {
 
   /** Called reflectively by {@code AgentMain}; any throwable is reported there in one line. */
   public static void install(String args, Instrumentation inst, boolean dynamic) throws Exception {
-    Class<?> hooks = BootstrapInjector.inject(inst);
-    AgentRuntime.start(AgentOptions.parse(args), inst, hooks.getModule(), dynamic);
+    AgentOptions options = AgentOptions.parse(args); // first: it says where the hooks' jar goes
+    Class<?> hooks = BootstrapInjector.inject(inst, options.tmpdir);
+    AgentRuntime.start(options, inst, hooks.getModule(), dynamic);
   }
 }

@@ -1,15 +1,21 @@
 package io.resettracer.agent;
 
 import io.resettracer.classify.Thresholds;
+import java.io.File;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.event.Level;
 
 /**
  * The agent's options: {@code -javaagent:reset-tracer.jar=key=value,key=value}. A bad key or value
- * never stops the agent: it becomes one warning line, and the default stays.
+ * never stops the agent: it becomes one warning line, and the default stays. A key given twice is
+ * warned of too, naming it, and the last one is used, as with the JVM's own options. {@code attach}
+ * refuses all of these instead (see {@link #refusals()}): there a typo can be fixed before anything
+ * is loaded.
  */
 public final class AgentOptions {
 
@@ -17,10 +23,23 @@ public final class AgentOptions {
       "log=off|error|warn|info|debug, logLimit=<lines per logWindow, 0=unlimited>, "
           + "logWindow=<duration>, jfr=true|false, eventLimit=<events per eventWindow, 0=unlimited>, "
           + "eventWindow=<duration>, maxConnections=<n>, startupWait=<duration>, "
+          + "tmpdir=<directory for the agent's own files>, "
           + "rule.<threshold>=<value> (see the README);"
-          + " durations take a unit: 500ms, 30s, 5m";
+          + " durations take a unit: 500ms, 30s, 5m, up to 365 days";
 
   private static final String RULE_PREFIX = "rule.";
+
+  /** How much of a bad option a message repeats: options can be any length. */
+  static final int ECHO_LIMIT = 80;
+
+  /** How much of a reason a message gives. */
+  private static final int REASON_LIMIT = 400;
+
+  /**
+   * The longest duration accepted: longer than any window or threshold is useful for, and short
+   * enough that adding it to a clock reading never overflows.
+   */
+  static final long MAX_DURATION_NANOS = TimeUnit.DAYS.toNanos(365);
 
   /** null means off. */
   Level logLevel = Level.INFO;
@@ -38,9 +57,17 @@ public final class AgentOptions {
   long startupWaitNanos = 0;
   /** The classifier's thresholds, each overridable as {@code rule.<name>=<value>}. */
   final Thresholds thresholds = Thresholds.defaults();
+  /**
+   * Where the agent writes its boot class path jar (in a private folder of its own); null means
+   * the JVM's temporary directory ({@code java.io.tmpdir}).
+   */
+  String tmpdir;
 
   private final String raw;
-  private final List<String> warnings = new ArrayList<>();
+  /** What was wrong, in the words of a warning ({@code -javaagent}) and of a refusal (attach). */
+  private final List<Problem> problems = new ArrayList<>();
+
+  private record Problem(String warning, String refusal) {}
 
   private AgentOptions(String raw) {
     this.raw = raw == null ? "" : raw;
@@ -51,6 +78,7 @@ public final class AgentOptions {
     if (args == null || args.isBlank()) {
       return o;
     }
+    Map<String, String> given = new HashMap<>();
     for (String item : args.split(",")) {
       String pair = item.trim();
       if (pair.isEmpty()) {
@@ -62,10 +90,31 @@ public final class AgentOptions {
       try {
         o.set(key, value);
       } catch (IllegalArgumentException e) {
-        o.warnings.add("ignoring option '" + pair + "': " + e.getMessage() + "; options: " + HELP);
+        String reason = bounded(e.getMessage(), REASON_LIMIT);
+        o.problems.add(new Problem(
+            "ignoring option " + quote(pair) + ": " + reason + "; options: " + HELP,
+            "bad option " + quote(pair) + ": " + reason + "; options: " + HELP));
+        continue;
+      }
+      String earlier = given.put(key, pair);
+      if (earlier != null) {
+        o.problems.add(new Problem(
+            "option " + quote(key) + " is given more than once (" + quote(earlier) + ", then "
+                + quote(pair) + "): the last is used",
+            "option " + quote(key) + " is given more than once (" + quote(earlier) + ", then "
+                + quote(pair) + "): give it once"));
       }
     }
     return o;
+  }
+
+  /** {@code 'text'}, or its first {@link #ECHO_LIMIT} characters and an ellipsis. */
+  static String quote(String text) {
+    return "'" + bounded(text, ECHO_LIMIT) + "'";
+  }
+
+  private static String bounded(String text, int limit) {
+    return text.length() <= limit ? text : text.substring(0, limit) + "…";
   }
 
   private void set(String key, String value) {
@@ -96,6 +145,12 @@ public final class AgentOptions {
       case "startupWait":
         startupWaitNanos = duration(value);
         break;
+      case "tmpdir":
+        if (value.isEmpty() || !new File(value).isAbsolute()) {
+          throw new IllegalArgumentException(quote(value) + " is not an absolute path");
+        }
+        tmpdir = value;
+        break;
       case "maxConnections":
         maxConnections = nonNegativeInt(value);
         if (maxConnections == 0) {
@@ -103,13 +158,22 @@ public final class AgentOptions {
         }
         break;
       default:
-        throw new IllegalArgumentException("unknown option '" + key + "'");
+        throw new IllegalArgumentException("unknown option " + quote(key));
     }
   }
 
-  /** One line per option that was ignored, with why. */
+  /** One line per option that was ignored or given twice, with why. */
   public List<String> warnings() {
-    return List.copyOf(warnings);
+    List<String> lines = new ArrayList<>();
+    problems.forEach(p -> lines.add(p.warning()));
+    return lines;
+  }
+
+  /** The same problems as {@link #warnings()}, as reasons to refuse the options. */
+  public List<String> refusals() {
+    List<String> lines = new ArrayList<>();
+    problems.forEach(p -> lines.add(p.refusal()));
+    return lines;
   }
 
   /** The options as given, for status output. */
@@ -130,7 +194,7 @@ public final class AgentOptions {
       case "debug":
         return Level.DEBUG;
       default:
-        throw new IllegalArgumentException("'" + v + "' is not a log level");
+        throw new IllegalArgumentException(quote(v) + " is not a log level");
     }
   }
 
@@ -145,7 +209,7 @@ public final class AgentOptions {
       case "no":
         return false;
       default:
-        throw new IllegalArgumentException("'" + v + "' is not true or false");
+        throw new IllegalArgumentException(quote(v) + " is not true or false");
     }
   }
 
@@ -158,13 +222,13 @@ public final class AgentOptions {
     } catch (NumberFormatException e) {
       // fall through to the message below
     }
-    throw new IllegalArgumentException("'" + v + "' is not a whole number of 0 or more");
+    throw new IllegalArgumentException(quote(v) + " is not a whole number of 0 or more");
   }
 
   private static int nonNegativeInt(String v) {
     long n = nonNegativeLong(v);
     if (n > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("'" + v + "' is too large");
+      throw new IllegalArgumentException(quote(v) + " is too large");
     }
     return (int) n;
   }
@@ -177,13 +241,13 @@ public final class AgentOptions {
       i++;
     }
     if (i == 0 || i == s.length()) {
-      throw new IllegalArgumentException("'" + v + "' is not a duration such as 500ms, 30s or 5m");
+      throw new IllegalArgumentException(quote(v) + " is not a duration such as 500ms, 30s or 5m");
     }
     double amount;
     try {
       amount = Double.parseDouble(s.substring(0, i));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + v + "' is not a duration such as 500ms, 30s or 5m");
+      throw new IllegalArgumentException(quote(v) + " is not a duration such as 500ms, 30s or 5m");
     }
     long unitNanos;
     switch (s.substring(i).trim()) {
@@ -201,12 +265,16 @@ public final class AgentOptions {
         unitNanos = 3_600_000_000_000L;
         break;
       default:
-        throw new IllegalArgumentException("'" + v + "' has an unknown unit (use ms, s, m or h)");
+        throw new IllegalArgumentException(quote(v) + " has an unknown unit (use ms, s, m or h)");
     }
-    long nanos = (long) (amount * unitNanos);
-    if (nanos <= 0) {
-      throw new IllegalArgumentException("'" + v + "' must be longer than zero");
+    // In double, where a number of any size compares as itself; a long would overflow first.
+    double nanos = amount * unitNanos;
+    if (nanos > MAX_DURATION_NANOS) {
+      throw new IllegalArgumentException(quote(v) + " is too long: at most 365 days");
     }
-    return nanos;
+    if ((long) nanos <= 0) {
+      throw new IllegalArgumentException(quote(v) + " must be longer than zero");
+    }
+    return (long) nanos;
   }
 }

@@ -16,8 +16,8 @@ final class AttachCommand {
 
   static int run(long pid, String options, PrintStream out) throws CliFailure {
     long startedAt = System.nanoTime();
-    for (String warning : AgentOptions.parse(options).warnings()) {
-      throw CliFailure.usage(warning.replaceFirst("^ignoring option", "bad option"));
+    for (String refusal : AgentOptions.parse(options).refusals()) {
+      throw CliFailure.usage(refusal);
     }
     String jar = AgentJar.path();
     try (TargetJvm target = TargetJvm.attach(pid)) {

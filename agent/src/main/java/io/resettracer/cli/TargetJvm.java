@@ -5,6 +5,8 @@ import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
+import io.resettracer.agent.AgentCommands;
+import io.resettracer.agent.AgentMain;
 import io.resettracer.agent.JavaVersion;
 import io.resettracer.bootstrap.AgentPresence;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
@@ -225,9 +228,69 @@ final class TargetJvm implements AutoCloseable {
     }
   }
 
-  /** Starts the target's local management agent if needed (local connections only) and connects. */
-  Management management() throws CliFailure {
-    return Management.connect(this, vm);
+  /**
+   * Asks reset-tracer, active in the target, to run {@code command} (see {@link AgentCommands}) and
+   * returns its answer: the jar is loaded once more with the command as {@code agentmain}'s
+   * argument, and the answer read from the agent properties. No port is opened and no management
+   * agent is started on either side.
+   */
+  String ask(String command, String argument) throws CliFailure {
+    String token = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    String jar = AgentJar.path();
+    try {
+      vm.loadAgent(jar, AgentMain.COMMAND + command + " " + token + " " + argument);
+    } catch (AgentLoadException e) {
+      String m = String.valueOf(e.getMessage());
+      if (m.contains("EnableDynamicAgentLoading") || m.contains("not enabled")) {
+        throw CliFailure.failed(
+            "pid "
+                + pid
+                + " does not allow loading an agent while it runs"
+                + " (-XX:-EnableDynamicAgentLoading), which "
+                + command
+                + " needs to ask reset-tracer: restart it without that flag");
+      }
+      throw CliFailure.failed("pid " + pid + " refused to load the agent jar: " + m);
+    } catch (AgentInitializationException e) {
+      throw CliFailure.failed(
+          "reset-tracer in pid "
+              + pid
+              + " failed to answer; the reason is on that JVM's standard error");
+    } catch (IOException e) {
+      throw lost(e);
+    }
+    String reply = agentProperties().getProperty(AgentCommands.REPLY_PREFIX + token);
+    if (reply == null) {
+      throw CliFailure.failed(
+          "reset-tracer in pid "
+              + pid
+              + " did not answer '"
+              + command
+              + "': it may be an earlier version (use the jar it was loaded from), or the reason"
+              + " is on that JVM's standard error");
+    }
+    return reply;
+  }
+
+  /**
+   * Since JDK 21 a JVM warns on its standard error at every agent loaded while it runs, unless it
+   * was started with {@code -XX:+EnableDynamicAgentLoading}: whether it warned at the last load.
+   */
+  boolean warnsOfDynamicLoading() throws CliFailure {
+    return JavaVersion.feature(systemProperty("java.specification.version")) >= 21
+        && !jvmArgs().contains(AttachCommand.DYNAMIC_LOADING_FLAG);
+  }
+
+  /** The note that explains the target's warning after a command that loaded the jar to ask. */
+  String dynamicLoadingNote() throws CliFailure {
+    return "note: to ask reset-tracer, this command loaded its jar into pid "
+        + pid
+        + " once more, and Java "
+        + JavaVersion.feature(systemProperty("java.specification.version"))
+        + " printed its \"WARNING: A Java agent has been loaded dynamically\" on that JVM's"
+        + " standard error. Start it with "
+        + AttachCommand.DYNAMIC_LOADING_FLAG
+        + " to allow this without the warning.";
   }
 
   CliFailure lost(Exception e) {

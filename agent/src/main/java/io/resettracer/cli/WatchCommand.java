@@ -1,116 +1,133 @@
 package io.resettracer.cli;
 
+import io.resettracer.agent.AgentCommands;
 import io.resettracer.emit.ConnectionResetEvent;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import jdk.management.jfr.RemoteRecordingStream;
+import jdk.jfr.consumer.EventStream;
 
 /**
- * {@code watch <pid>}: prints the target's resets as they happen, from a JFR recording that this
- * command starts in the target and streams over its local management agent. The recording is
- * removed when the command ends, Ctrl-C included, or when the target exits. JFR flushes once a
- * second and the stream polls once a second when idle, so a reset shows one to two seconds later.
+ * {@code watch <pid>}: prints the target's resets as they happen. The agent in the target starts a
+ * JFR recording of them (see {@link AgentCommands}), written to the target's JFR repository on
+ * disk, and this command reads that repository as it grows, as the same user: no port, no
+ * management agent. The agent removes the recording once no watching process is left, Ctrl-C and
+ * kill -9 alike, and at a detach; the watch ends when the target exits or the agent is detached.
+ * JFR flushes once a second and the stream polls as often, so a reset shows about a second later.
  */
 final class WatchCommand {
+
+  /** How often the target is asked whether the agent is still active: an attach, no load. */
+  private static final Duration PRESENCE_CHECK = Duration.ofSeconds(2);
 
   private WatchCommand() {}
 
   static int run(long pid, PrintStream out) throws CliFailure {
-    if (ModuleLayer.boot().findModule("jdk.management.jfr").isEmpty()) {
+    if (ModuleLayer.boot().findModule("jdk.jfr").isEmpty()) {
       throw CliFailure.failed(
           "this Java runtime ("
               + System.getProperty("java.home")
-              + ") has no jdk.management.jfr"
-              + " module: run watch with a full JDK 17+");
+              + ") has no jdk.jfr module: run watch with a full JDK 17+");
     }
-    TargetJvm target = TargetJvm.attach(pid);
-    Management management = null;
-    RemoteRecordingStream stream = null;
-    AtomicBoolean closed = new AtomicBoolean();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread cleanup = null;
-    try {
+    AtomicReference<String> ended = new AtomicReference<>();
+    try (TargetJvm target = TargetJvm.attach(pid)) {
       if (target.presence() == null) {
         throw CliFailure.failed(ActiveAgent.notActive(pid));
       }
-      management = target.management();
-      try {
-        stream = new RemoteRecordingStream(management.connection());
-      } catch (IOException | RuntimeException e) {
-        throw CliFailure.failed(
-            "cannot start a recording in pid "
-                + pid
-                + " (its runtime may lack jdk.management.jfr): "
-                + e.getMessage());
+      String self = String.valueOf(ProcessHandle.current().pid());
+      String answer = target.ask(AgentCommands.WATCH, self);
+      if (!answer.startsWith(AgentCommands.WATCHING)) {
+        throw CliFailure.failed("cannot watch pid " + pid + ": " + answer);
       }
-      // The one-line output needs no stack; the target then records none for this recording.
-      stream.enable(ConnectionResetEvent.NAME).withoutStackTrace();
-      stream.onEvent(ConnectionResetEvent.NAME, e -> out.println(ResetEventLine.format(e)));
-      stream.onError(failure::set);
-      CountDownLatch live = new CountDownLatch(1);
-      stream.onFlush(live::countDown);
-      RemoteRecordingStream s = stream;
-      Management m = management;
-      cleanup = new Thread(() -> close(closed, s, m, target), "reset-tracer-watch-cleanup");
-      Runtime.getRuntime().addShutdownHook(cleanup);
-      stream.startAsync();
-      // The stream does not notice a target that exits; its process handle does.
-      ProcessHandle.of(pid)
-          .ifPresent(
-              p ->
-                  p.onExit()
-                      .thenRun(
-                          () -> {
-                            failure.compareAndSet(
-                                null, new IllegalStateException("pid " + pid + " exited"));
-                            s.close();
-                          }));
-      // Ready once the first flush has arrived: the stream has caught up with the target.
-      live.await(5, TimeUnit.SECONDS);
-      out.println("watching pid " + pid + " for resets; Ctrl-C to stop");
-      out.flush();
-      stream.awaitTermination();
-      Throwable t = failure.get();
-      if (t != null) {
-        throw CliFailure.failed("stopped watching pid " + pid + ": " + t.getMessage());
+      Path repository = visible(pid, Path.of(answer.substring(AgentCommands.WATCHING.length())));
+      try (EventStream stream = open(pid, repository)) {
+        stream.onEvent(ConnectionResetEvent.NAME, e -> out.println(ResetEventLine.format(e)));
+        stream.onError(t -> ended.compareAndSet(null, String.valueOf(t.getMessage())));
+        CountDownLatch live = new CountDownLatch(1);
+        stream.onFlush(live::countDown);
+        CountDownLatch closed = new CountDownLatch(1);
+        stream.onClose(closed::countDown);
+        Thread cleanup = new Thread(stream::close, "reset-tracer-watch-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        // The stream does not notice a target that exits; its process handle does.
+        ProcessHandle.of(pid)
+            .ifPresent(
+                p ->
+                    p.onExit()
+                        .thenRun(
+                            () -> {
+                              ended.compareAndSet(null, "pid " + pid + " exited");
+                              stream.close();
+                            }));
+        stream.startAsync();
+        // Ready once the first flush has been read: the stream has caught up with the target.
+        live.await(5, TimeUnit.SECONDS);
+        if (target.warnsOfDynamicLoading()) {
+          out.println(target.dynamicLoadingNote());
+        }
+        out.println("watching pid " + pid + " for resets; Ctrl-C to stop");
+        out.flush();
+        while (!closed.await(PRESENCE_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
+          if (ended.get() == null && stillActive(target) == Boolean.FALSE) {
+            ended.compareAndSet(null, "reset-tracer was detached from pid " + pid);
+            stream.close();
+          }
+        }
+        try {
+          Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException exiting) {
+          // the hook is running or has run: it closes the stream
+        }
+      }
+      String reason = ended.get();
+      if (reason != null) {
+        throw CliFailure.failed("stopped watching pid " + pid + ": " + reason);
       }
       return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 0;
-    } finally {
-      if (cleanup != null) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(cleanup);
-        } catch (IllegalStateException exiting) {
-          // the hook is running or has run: it cleans up
-        }
-      }
-      close(closed, stream, management, target);
     }
   }
 
-  /** Once, from the shutdown hook or the normal end, whichever comes first. */
-  private static void close(
-      AtomicBoolean closed, RemoteRecordingStream stream, Management management, TargetJvm target) {
-    if (!closed.compareAndSet(false, true)) {
-      return;
+  /**
+   * The repository as this process sees it: a target in a container of its own has it under its
+   * root, which {@code /proc/<pid>/root} shows to the same user.
+   */
+  private static Path visible(long pid, Path repository) {
+    if (Files.isDirectory(repository) || !repository.isAbsolute()) {
+      return repository;
     }
-    if (stream != null) {
-      stream.close(); // stops and removes the recording in the target
-      try {
-        stream.awaitTermination(java.time.Duration.ofSeconds(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    Path root = Path.of("/proc", String.valueOf(pid), "root");
+    Path underRoot = root.resolve(repository.getRoot().relativize(repository));
+    return Files.isDirectory(underRoot) ? underRoot : repository;
+  }
+
+  private static EventStream open(long pid, Path repository) throws CliFailure {
+    try {
+      return EventStream.openRepository(repository);
+    } catch (IOException | RuntimeException e) {
+      throw CliFailure.failed(
+          "cannot read pid "
+              + pid
+              + "'s JFR repository "
+              + repository
+              + " (run watch as that JVM's user): "
+              + e.getMessage());
     }
-    if (management != null) {
-      management.close();
+  }
+
+  /** True or false, or null where it cannot be told (the target is exiting). */
+  private static Boolean stillActive(TargetJvm target) {
+    try {
+      return target.presence() != null;
+    } catch (CliFailure e) {
+      return null;
     }
-    target.close();
   }
 }

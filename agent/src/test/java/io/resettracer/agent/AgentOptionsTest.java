@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
@@ -81,5 +82,64 @@ class AgentOptionsTest {
     assertThrows(IllegalArgumentException.class, () -> AgentOptions.duration("30"));
     assertThrows(IllegalArgumentException.class, () -> AgentOptions.duration("30parsecs"));
     assertThrows(IllegalArgumentException.class, () -> AgentOptions.duration("0s"));
+  }
+
+  @Test
+  void aLongBadOptionIsEchoedInPart() {
+    String huge = "colour=" + "x".repeat(20_000);
+    AgentOptions o = AgentOptions.parse(huge);
+    assertEquals(1, o.warnings().size());
+    String warning = o.warnings().get(0);
+    assertTrue(warning.startsWith("ignoring option 'colour=xxx"), warning);
+    assertTrue(warning.contains("x…': unknown option 'colour'"), warning);
+    assertTrue(warning.length() < 1_000, "bounded: " + warning.length() + " characters");
+
+    String hugeValue = AgentOptions.parse("eventWindow=" + "9".repeat(20_000) + "q").warnings().get(0);
+    assertTrue(hugeValue.length() < 1_000, hugeValue);
+    String hugeRule = AgentOptions.parse("rule." + "n".repeat(20_000) + "=1").warnings().get(0);
+    assertTrue(hugeRule.length() < 1_500, hugeRule);
+  }
+
+  @Test
+  void aKeyGivenTwiceIsNamedAndTheLastWins() {
+    AgentOptions o = AgentOptions.parse("logLimit=5,jfr=false,logLimit=7");
+    assertEquals(7, o.logLimit);
+    assertEquals(List.of("option 'logLimit' is given more than once ('logLimit=5', then 'logLimit=7'):"
+        + " the last is used"), o.warnings());
+    assertEquals(List.of("option 'logLimit' is given more than once ('logLimit=5', then 'logLimit=7'):"
+        + " give it once"), o.refusals());
+
+    AgentOptions rules = AgentOptions.parse("rule.idleMin=5s,rule.idleMin=6s");
+    assertEquals(TimeUnit.SECONDS.toNanos(6), rules.thresholds.get("idleMin"));
+    assertEquals(1, rules.warnings().size(), rules.warnings().toString());
+  }
+
+  @Test
+  void aBadOptionIsRefusedInTheWordsOfAttach() {
+    AgentOptions o = AgentOptions.parse("colour=blue");
+    assertTrue(o.refusals().get(0).startsWith("bad option 'colour=blue': unknown option 'colour'"),
+        o.refusals().toString());
+  }
+
+  @Test
+  void absurdDurationsAreRefusedInOneLine() {
+    AgentOptions o = AgentOptions.parse("eventWindow=99999999999999999h");
+    assertEquals(List.of("ignoring option 'eventWindow=99999999999999999h': '99999999999999999h' is too"
+        + " long: at most 365 days; options: " + AgentOptions.HELP), o.warnings());
+    assertEquals(TimeUnit.SECONDS.toNanos(1), o.eventWindowNanos, "the default stays");
+    assertThrows(IllegalArgumentException.class, () -> AgentOptions.duration("8761h"));
+    assertThrows(IllegalArgumentException.class,
+        () -> AgentOptions.duration("1" + "0".repeat(400) + "ms"), "beyond a double's range too");
+    assertEquals(TimeUnit.HOURS.toNanos(8760), AgentOptions.duration("8760h"));
+    assertThrows(IllegalArgumentException.class, () -> AgentOptions.duration("0.0000001ms"));
+  }
+
+  @Test
+  void tmpdirTakesAnAbsolutePath() {
+    assertEquals("/var/tmp/rt", AgentOptions.parse("tmpdir=/var/tmp/rt").tmpdir);
+    AgentOptions relative = AgentOptions.parse("tmpdir=rt");
+    assertNull(relative.tmpdir);
+    assertTrue(relative.warnings().get(0).startsWith("ignoring option 'tmpdir=rt': 'rt' is not an"
+        + " absolute path"), relative.warnings().toString());
   }
 }

@@ -67,4 +67,38 @@ class CliTest {
   void presenceReadsAsVersionAndMode() {
     assertEquals("0.1.0 (loaded by attach)", AttachCommand.describe("0.1.0 attach"));
   }
+
+  @Test
+  void statusPrintsEveryCountTheAgentPublishes() {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("io.resettracer.agent", "0.1.0 attach");
+    p.setProperty("io.resettracer.status.version", "0.1.0");
+    p.setProperty("io.resettracer.status.mode", "attach");
+    p.setProperty("io.resettracer.status.options", "");
+    p.setProperty("io.resettracer.count.trackedConnections", "4");
+    p.setProperty("io.resettracer.count.resetsPerVerdict", "3");
+    p.setProperty("io.resettracer.count.resetsPerVerdict.IDLE_TIMEOUT", "2");
+    p.setProperty("io.resettracer.count.resetsPerVerdict.UNKNOWN", "1");
+    p.setProperty("io.resettracer.count.incidentsPerVerdict", "0");
+    p.setProperty("io.resettracer.count.swallowedErrors", "0");
+    p.setProperty("io.resettracer.status.firstSwallowedError", "");
+    // One the agent added later: shown without a change here.
+    p.setProperty("io.resettracer.count.droppedEvents", "17");
+    StatusCommand.print(42, p, new PrintStream(out, true, StandardCharsets.UTF_8));
+    assertEquals(String.join("\n",
+        "pid 42: reset-tracer 0.1.0 active (loaded by attach)",
+        "  options:             (defaults)",
+        "  connections tracked: 4",
+        "  resets seen:         3 (IDLE_TIMEOUT 2, UNKNOWN 1)",
+        "  incidents:           0",
+        "  errors swallowed:    0",
+        "  dropped events:      17",
+        ""), out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aDuplicatedOptionIsRefusedBeforeAnyAttach() {
+    assertEquals(2, run("attach", "1", "logLimit=1,logLimit=2"));
+    assertTrue(err().startsWith("reset-tracer: option 'logLimit' is given more than once"), err());
+  }
 }
