@@ -2,6 +2,7 @@ package io.resettracer.agent;
 
 import io.resettracer.bootstrap.ResetTracerHooks;
 import io.resettracer.emit.ConnectionResetEvent;
+import io.resettracer.emit.ResetIncidentEvent;
 import io.resettracer.log.AgentLog;
 import java.time.Instant;
 import java.util.HashMap;
@@ -46,6 +47,7 @@ final class WatchRecording {
         r.setName("reset-tracer watch");
         // An event type registers with JFR shortly after an attach: its settings apply then.
         r.enable(ConnectionResetEvent.NAME).withoutStackTrace();
+        r.enable(ResetIncidentEvent.NAME);
         r.setToDisk(true);
         r.start();
         recording = r;

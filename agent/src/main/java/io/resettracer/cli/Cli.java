@@ -20,7 +20,8 @@ public final class Cli {
           "  attach <pid> [options]  load reset-tracer into a running JVM (JDK 17+, same user)",
           "  status <pid>            whether it is active: version, options, connections tracked,",
           "                          resets seen per verdict, errors it swallowed",
-          "  watch <pid>             print that JVM's resets as they happen, until Ctrl-C",
+          "  watch <pid> [--json]    print that JVM's resets and incidents as they happen, until"
+              + " Ctrl-C;\n                          --json: one JSON object per line",
           "  detach <pid>            take reset-tracer out again: original bytecode back, tracking",
           "                          stopped",
           "  report <recording.jfr>... [-o <file>] [--format html|text|json]",
@@ -103,13 +104,18 @@ public final class Cli {
       expectArguments(args, 2, 3, "attach <pid> [options]");
       return AttachCommand.run(TargetJvm.parsePid(args[1]), args.length > 2 ? args[2] : "", out);
     }
+    if (command.equals("watch")) {
+      expectArguments(args, 2, 3, "watch <pid> [--json]");
+      if (args.length == 3 && !args[2].equals("--json")) {
+        throw CliFailure.usage("usage: java -jar reset-tracer.jar watch <pid> [--json]");
+      }
+      return WatchCommand.run(TargetJvm.parsePid(args[1]), args.length == 3, out);
+    }
     expectArguments(args, 2, 2, command + " <pid>");
     long pid = TargetJvm.parsePid(args[1]);
     switch (command) {
       case "status":
         return StatusCommand.run(pid, out);
-      case "watch":
-        return WatchCommand.run(pid, out);
       default:
         return DetachCommand.run(pid, out);
     }

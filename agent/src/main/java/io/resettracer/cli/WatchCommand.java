@@ -2,6 +2,7 @@ package io.resettracer.cli;
 
 import io.resettracer.agent.AgentCommands;
 import io.resettracer.emit.ConnectionResetEvent;
+import io.resettracer.emit.ResetIncidentEvent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,7 +19,8 @@ import jdk.jfr.consumer.EventStream;
  * disk, and this command reads that repository as it grows, as the same user: no port, no
  * management agent. The agent removes the recording once no watching process is left, Ctrl-C and
  * kill -9 alike, and at a detach; the watch ends when the target exits or the agent is detached.
- * JFR flushes once a second and the stream polls as often, so a reset shows about a second later.
+ * The agent records a reset once the burst around it is known (0.8 s), JFR flushes once a second
+ * and the stream polls as often: a reset shows within about two seconds.
  */
 final class WatchCommand {
 
@@ -27,7 +29,7 @@ final class WatchCommand {
 
   private WatchCommand() {}
 
-  static int run(long pid, PrintStream out) throws CliFailure {
+  static int run(long pid, boolean json, PrintStream out) throws CliFailure {
     if (ModuleLayer.boot().findModule("jdk.jfr").isEmpty()) {
       throw CliFailure.failed(
           "this Java runtime ("
@@ -46,7 +48,10 @@ final class WatchCommand {
       }
       Path repository = visible(pid, Path.of(answer.substring(AgentCommands.WATCHING.length())));
       try (EventStream stream = open(pid, repository)) {
-        stream.onEvent(ConnectionResetEvent.NAME, e -> out.println(ResetEventLine.format(e)));
+        stream.onEvent(ConnectionResetEvent.NAME,
+            e -> out.println(json ? ResetEventLine.json(e) : ResetEventLine.format(e)));
+        stream.onEvent(ResetIncidentEvent.NAME,
+            e -> out.println(json ? ResetEventLine.json(e) : ResetEventLine.incident(e)));
         stream.onError(t -> ended.compareAndSet(null, String.valueOf(t.getMessage())));
         CountDownLatch live = new CountDownLatch(1);
         stream.onFlush(live::countDown);
