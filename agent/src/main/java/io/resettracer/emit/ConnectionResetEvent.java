@@ -47,9 +47,15 @@ public final class ConnectionResetEvent extends jdk.jfr.Event {
   @Timespan(Timespan.NANOSECONDS)
   long judgedAfter;
 
+  // A name and an id rather than a thread field: JFR can only resolve a thread that is still alive
+  // when the event is committed, and the failing thread may have ended by then.
   @Label("Failing Thread")
-  @Description("The application thread whose call failed")
-  Thread failingThread;
+  @Description("The name of the application thread whose call failed")
+  String failingThread;
+
+  @Label("Failing Thread Id")
+  @Description("The Java id of the application thread whose call failed")
+  long failingThreadId;
 
   @Label("Stack")
   @Description("The failing call's stack, the first frame outside the JDK on top; the JDK frames of "

@@ -103,7 +103,8 @@ public final class JfrOutput implements ResetOutput {
     Classification c = r.classification();
     e.failedAt = f.epochMillis();
     e.judgedAfter = Math.max(0, System.nanoTime() - r.failedAtNanos());
-    e.failingThread = r.thread();
+    e.failingThread = r.thread().getName();
+    e.failingThreadId = r.thread().getId();
     e.stack = StackText.of(r.stack());
     e.incidentId = r.burstId();
     e.stage = r.stage().label();

@@ -416,6 +416,10 @@ public final class RecordingScan {
       return "";
     }
     try {
+      Object v = e.getValue(field);
+      if (v instanceof String) {
+        return (String) v; // the failing thread's name, recorded as text
+      }
       RecordedThread t = e.getThread(field);
       if (t == null) {
         return "";

@@ -9,7 +9,6 @@ import java.util.StringJoiner;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
@@ -60,16 +59,19 @@ public final class ScenarioMain {
     for (var field : e.getFields()) {
       String name = field.getName();
       if (name.equals("stackTrace") || name.equals("eventThread")
-          || name.equals("failingThread") || name.equals("stack")) {
+          || name.equals("failingThread") || name.equals("failingThreadId")
+          || name.equals("stack")) {
         continue;
       }
       j.add(name + "=" + e.getValue(name));
     }
     // The event is committed on the agent's thread once judged: the failing thread and its stack
     // travel as fields.
-    RecordedThread failing = e.hasField("failingThread") ? e.getThread("failingThread") : null;
-    RecordedThread thread = failing != null ? failing : e.getThread();
-    j.add("thread=" + (thread == null ? "" : thread.getJavaName()));
+    if (e.hasField("failingThread")) {
+      j.add("thread=" + e.getString("failingThread"));
+    } else {
+      j.add("thread=" + (e.getThread() == null ? "" : e.getThread().getJavaName()));
+    }
     StringJoiner stack = new StringJoiner(",");
     if (e.hasField("stack")) {
       for (String line : e.getString("stack").split("\n")) {
