@@ -11,7 +11,14 @@ public enum Transport {
   SOCKET(ResetTracerHooks.SOCKET, "socket", "java.net.Socket (NioSocketImpl)"),
   NIO(ResetTracerHooks.NIO, "nio", "java.nio SocketChannel"),
   ASYNC(ResetTracerHooks.ASYNC, "async", "AsynchronousSocketChannel"),
-  NETTY_EPOLL(ResetTracerHooks.NETTY_EPOLL, "netty-epoll", "Netty's native epoll transport");
+  NETTY_EPOLL(ResetTracerHooks.NETTY_EPOLL, "netty-epoll", "Netty's native epoll transport"),
+  NETTY_IO_URING(ResetTracerHooks.NETTY_IO_URING, "netty-io_uring", "Netty's io_uring transport"),
+  /**
+   * Netty's kqueue transport reads and writes through the same {@code unix.FileDescriptor} as epoll;
+   * its connections are told apart where they open. One first seen mid-life (opened before an
+   * attach) carries the epoll label: the read path cannot afford to ask which it is.
+   */
+  NETTY_KQUEUE(ResetTracerHooks.NETTY_KQUEUE, "netty-kqueue", "Netty's native kqueue transport");
 
   private static final Transport[] BY_CODE = new Transport[values().length];
 
@@ -35,7 +42,7 @@ public enum Transport {
     this.description = description;
   }
 
-  /** The name in events and outputs: socket, nio, async, netty-epoll. */
+  /** The name in events and outputs: socket, nio, async, netty-epoll, netty-io_uring, netty-kqueue. */
   public String label() {
     return label;
   }
