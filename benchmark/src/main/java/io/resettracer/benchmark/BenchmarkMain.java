@@ -164,10 +164,16 @@ public final class BenchmarkMain {
       Map<String, String> r = child(true, w, ON_OFF_MEASURE_MS, options);
       double on = Double.parseDouble(r.get("onCpuNsPerCall"));
       double off = Double.parseDouble(r.get("offCpuNsPerCall"));
+      // The Netty ping-pongs also measure their event loops' allocation in each kind of window.
+      String alloc = r.containsKey("onAllocPerOp")
+          ? String.format(Locale.ROOT, "; alloc/op off %s, on %s",
+              bytes(Double.parseDouble(r.get("offAllocPerOp"))),
+              bytes(Double.parseDouble(r.get("onAllocPerOp"))))
+          : "";
       System.out.printf(Locale.ROOT, "%-23s CPU/call off %6.0f ns, on %6.0f ns: %+5.0f ns;"
-          + " throughput on/off %.3f (%s windows)%n", w, off, on, on - off,
+          + " throughput on/off %.3f (%s windows)%s%n", w, off, on, on - off,
           Double.parseDouble(r.get("onOpsPerSec")) / Double.parseDouble(r.get("offOpsPerSec")),
-          r.get("windows"));
+          r.get("windows"), alloc);
     }
   }
 

@@ -109,20 +109,23 @@ final class NettyEpollPingPong {
         install.invoke(null, tracking ? dispatcher : null);
         long ops0 = roundTrips.get();
         long cpu0 = Workloads.cpu(ids);
+        long alloc0 = Workloads.allocated(ids);
         long start = System.nanoTime();
         Thread.sleep(500);
         long ops = roundTrips.get() - ops0;
         long elapsed = System.nanoTime() - start;
         (tracking ? on : off).add(new double[] {
-          (Workloads.cpu(ids) - cpu0) / (double) (ops * 4), ops * 1e9 / elapsed});
+          (Workloads.cpu(ids) - cpu0) / (double) (ops * 4), ops * 1e9 / elapsed,
+          (Workloads.allocated(ids) - alloc0) / (double) ops});
       }
     } finally {
       install.invoke(null, dispatcher);
     }
     System.out.printf(java.util.Locale.ROOT,
         "RESULT windows=%d onCpuNsPerCall=%.1f offCpuNsPerCall=%.1f onOpsPerSec=%.1f"
-            + " offOpsPerSec=%.1f%n",
-        on.size() + off.size(), median(on, 0), median(off, 0), median(on, 1), median(off, 1));
+            + " offOpsPerSec=%.1f onAllocPerOp=%.1f offAllocPerOp=%.1f%n",
+        on.size() + off.size(), median(on, 0), median(off, 0), median(on, 1), median(off, 1),
+        median(on, 2), median(off, 2));
   }
 
   private static double median(java.util.List<double[]> windows, int column) {
