@@ -239,11 +239,14 @@ public final class AgentRuntime {
     }
   }
 
-  /** A JDK socket class (boot loader only), or a library's (Netty) in whatever loader has it. */
+  /**
+   * A JDK socket class (boot loader only), or a library's (Netty) in whatever loader has it, under
+   * its own name or relocated (gRPC's {@code io.grpc.netty.shaded.io.netty}).
+   */
   private static boolean isTarget(Class<?> c) {
     return c.getClassLoader() == null
         ? InstrumentedTypes.NAMES.contains(c.getName())
-        : InstrumentedTypes.LIBRARY_NAMES.contains(c.getName());
+        : InstrumentedTypes.isLibraryClass(c.getName());
   }
 
   /** Retransforms the woven classes without the transformer, which yields their original bytes. */

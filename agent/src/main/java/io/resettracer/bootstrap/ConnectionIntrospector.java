@@ -56,6 +56,9 @@ public final class ConnectionIntrospector {
       if (isNettySocket(type)) {
         return nettyEndpoints(connection);
       }
+      if (isNettyChannel(type)) {
+        return nettyChannelEndpoints(connection);
+      }
       if (connection instanceof java.nio.channels.AsynchronousSocketChannel) {
         java.nio.channels.AsynchronousSocketChannel channel =
             (java.nio.channels.AsynchronousSocketChannel) connection;
@@ -75,12 +78,56 @@ public final class ConnectionIntrospector {
     return new InetSocketAddress[2];
   }
 
-  private static final String NETTY_SOCKET = "io.netty.channel.unix.Socket";
+  // Netty's classes by their unrelocated names' suffix: gRPC ships Netty relocated to
+  // io.grpc.netty.shaded.io.netty.
+  private static final String NETTY_SOCKET = ".netty.channel.unix.Socket";
+  private static final String NETTY_CHANNEL = ".netty.channel.AbstractChannel";
+  private static final String NETTY_TCP_CHANNEL = ".netty.channel.socket.SocketChannel";
 
   private static boolean isNettySocket(Class<?> type) {
+    return extendsNamed(type, NETTY_SOCKET);
+  }
+
+  /** A Netty channel (io_uring's connections are their channels): not on the I/O path. */
+  private static boolean isNettyChannel(Class<?> type) {
+    return extendsNamed(type, NETTY_CHANNEL);
+  }
+
+  private static boolean extendsNamed(Class<?> type, String suffix) {
     for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-      if (NETTY_SOCKET.equals(c.getName())) {
+      if (c.getName().endsWith(suffix)) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A Netty channel's endpoints, through its public API. TCP only where the channel is a
+   * {@code socket.SocketChannel}: io_uring's datagram and UNIX-domain channels share its
+   * completion path.
+   */
+  private static InetSocketAddress[] nettyChannelEndpoints(Object channel) {
+    if (!implementsNamed(channel.getClass(), NETTY_TCP_CHANNEL)) {
+      return null;
+    }
+    InetSocketAddress remote = null;
+    InetSocketAddress local = null;
+    try {
+      remote = (InetSocketAddress) channel.getClass().getMethod("remoteAddress").invoke(channel);
+      local = (InetSocketAddress) channel.getClass().getMethod("localAddress").invoke(channel);
+    } catch (Throwable t) {
+      // A closed channel may refuse: its endpoints are unknown.
+    }
+    return new InetSocketAddress[] {remote, local};
+  }
+
+  private static boolean implementsNamed(Class<?> type, String suffix) {
+    for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+      for (Class<?> i : c.getInterfaces()) {
+        if (i.getName().endsWith(suffix) || implementsNamed(i, suffix)) {
+          return true;
+        }
       }
     }
     return false;

@@ -18,8 +18,12 @@ public final class ResetTracerHooks {
   public static final int NIO = 1;
   /** {@code AsynchronousSocketChannel}. */
   public static final int ASYNC = 2;
-  /** Netty's native epoll transport: its {@code io.netty.channel.unix.Socket}. */
+  /** Netty's native epoll transport: its {@code io.netty.channel.unix.Socket}, relocated or not. */
   public static final int NETTY_EPOLL = 3;
+  /** Netty 4.2's io_uring transport: its channel ({@code io.netty.channel.uring}), relocated or not. */
+  public static final int NETTY_IO_URING = 4;
+  /** Netty's native kqueue transport (BSD, macOS): the same {@code unix.Socket} as epoll. */
+  public static final int NETTY_KQUEUE = 5;
 
   private static volatile HookDispatcher dispatcher;
   private static final AtomicLong swallowed = new AtomicLong();

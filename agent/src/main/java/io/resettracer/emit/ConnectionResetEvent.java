@@ -89,7 +89,8 @@ public final class ConnectionResetEvent extends jdk.jfr.Event {
 
   @Label("Transport")
   @Description("The socket path: socket (java.net.Socket), nio (java.nio SocketChannel), async "
-      + "(AsynchronousSocketChannel), netty-epoll (Netty's native epoll transport)")
+      + "(AsynchronousSocketChannel), netty-epoll, netty-io_uring, netty-kqueue (Netty's native "
+      + "transports, relocated copies such as gRPC's included)")
   String transport;
 
   @Label("Operation")

@@ -50,7 +50,8 @@ public final class SocketClassTransformer implements ClassFileTransformer {
       ProtectionDomain protectionDomain,
       byte[] classFile) {
     // The JDK targets live in java.base, defined by the boot loader; library targets (Netty) in
-    // whatever loader the application uses, shaded copies excepted (their names differ).
+    // whatever loader the application uses, under their own names or relocated (gRPC's shaded
+    // Netty): matched by their unrelocated suffix.
     if (internalName == null
         || !(loader == null
             ? InstrumentedTypes.isTarget(internalName)

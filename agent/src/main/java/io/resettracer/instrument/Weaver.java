@@ -38,19 +38,36 @@ final class Weaver {
 
   private final ClassFileLocator agentClasses =
       ClassFileLocator.ForClassLoader.of(Weaver.class.getClassLoader());
+  /** By binary name; a library's by its unrelocated name (see {@link InstrumentedTypes}). */
   private final Map<String, List<AdviceBinding>> bindings =
-      Map.of(
-          NioSocketImplInstrumentation.TYPE, NioSocketImplInstrumentation.bindings(),
-          SocketChannelImplInstrumentation.TYPE, SocketChannelImplInstrumentation.bindings(),
-          ServerSocketChannelImplInstrumentation.TYPE,
-              ServerSocketChannelImplInstrumentation.bindings(),
-          AsyncSocketChannelInstrumentation.TYPE, AsyncSocketChannelInstrumentation.bindings(),
-          AsyncSocketChannelInstrumentation.SERVER_TYPE,
-              AsyncSocketChannelInstrumentation.serverBindings(),
-          IoUtilInstrumentation.TYPE, IoUtilInstrumentation.bindings(),
-          NettyEpollInstrumentation.FILE_DESCRIPTOR, NettyEpollInstrumentation.fileDescriptorBindings(),
-          NettyEpollInstrumentation.SOCKET, NettyEpollInstrumentation.socketBindings(),
-          NettyEpollInstrumentation.CHILD_CHANNEL, NettyEpollInstrumentation.childChannelBindings());
+      Map.ofEntries(
+          Map.entry(NioSocketImplInstrumentation.TYPE, NioSocketImplInstrumentation.bindings()),
+          Map.entry(SocketChannelImplInstrumentation.TYPE,
+              SocketChannelImplInstrumentation.bindings()),
+          Map.entry(ServerSocketChannelImplInstrumentation.TYPE,
+              ServerSocketChannelImplInstrumentation.bindings()),
+          Map.entry(AsyncSocketChannelInstrumentation.TYPE,
+              AsyncSocketChannelInstrumentation.bindings()),
+          Map.entry(AsyncSocketChannelInstrumentation.SERVER_TYPE,
+              AsyncSocketChannelInstrumentation.serverBindings()),
+          Map.entry(IoUtilInstrumentation.TYPE, IoUtilInstrumentation.bindings()),
+          Map.entry(NettyUnixInstrumentation.FILE_DESCRIPTOR,
+              NettyUnixInstrumentation.fileDescriptorBindings()),
+          Map.entry(NettyUnixInstrumentation.SOCKET, NettyUnixInstrumentation.socketBindings()),
+          Map.entry(NettyUnixInstrumentation.CHILD_CHANNEL,
+              NettyUnixInstrumentation.childChannelBindings()),
+          Map.entry(NettyUnixInstrumentation.KQUEUE_CHILD_CHANNEL,
+              NettyUnixInstrumentation.kqueueChildChannelBindings()),
+          Map.entry(NettyIoUringInstrumentation.CHANNEL,
+              NettyIoUringInstrumentation.channelBindings()),
+          Map.entry(NettyIoUringInstrumentation.UNSAFE,
+              NettyIoUringInstrumentation.unsafeBindings()),
+          Map.entry(NettyIoUringInstrumentation.STREAM_UNSAFE,
+              NettyIoUringInstrumentation.streamUnsafeBindings()),
+          Map.entry(NettyIoUringInstrumentation.SOCKET_CHANNEL,
+              NettyIoUringInstrumentation.socketChannelBindings()),
+          Map.entry(NettyIoUringInstrumentation.ABSTRACT_UNSAFE,
+              NettyIoUringInstrumentation.abstractUnsafeBindings()));
   /** Per advice class: [0] for classes without the state field, [1] for classes with it. */
   private final Map<Class<?>, Advice[]> advice = new ConcurrentHashMap<>();
   /** "type#method" for bindings already reported missing, so each is logged once. */
@@ -63,7 +80,8 @@ final class Weaver {
    * methods name are looked up there.
    */
   byte[] weave(String className, byte[] classFile, Class<?> loaded, ClassLoader loader) {
-    List<AdviceBinding> forType = bindings.get(className);
+    String bound = loader == null ? className : InstrumentedTypes.canonicalLibraryName(className);
+    List<AdviceBinding> forType = bound == null ? null : bindings.get(bound);
     if (forType == null) {
       return null;
     }
@@ -84,9 +102,14 @@ final class Weaver {
     for (AdviceBinding b : forType) {
       if (type.getDeclaredMethods().filter(b.matcher()).isEmpty()) {
         if (reportedMissing.putIfAbsent(className + "#" + b.method(), Boolean.TRUE) == null) {
-          log.warn(
-              "{}.{} not found on this JDK ({}); that path is not traced",
-              className, b.method(), Runtime.version());
+          if (loader == null) {
+            log.warn(
+                "{}.{} not found on this JDK ({}); that path is not traced",
+                className, b.method(), Runtime.version());
+          } else {
+            log.warn("{}.{} not found in this version of the library; that path is not traced",
+                className, b.method());
+          }
         }
         continue;
       }

@@ -1,5 +1,8 @@
 package io.resettracer.model;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Locale;
 
 /**
@@ -37,6 +40,12 @@ public enum FailureKind {
     if (failure == null) {
       return null;
     }
+    // Netty's native transports say which errno failed: their message text changed in 4.1.128 and
+    // 4.2.7 ("recvAddress(..) failed with error(-104): ..."), the number did not.
+    int errno = NettyErrno.of(failure);
+    if (errno != 0) {
+      return ofErrno(errno);
+    }
     // The JDK's own latch type for a read that met ECONNRESET or EPIPE.
     if ("sun.net.ConnectionResetException".equals(failure.getClass().getName())) {
       return RESET;
@@ -64,5 +73,79 @@ public enum FailureKind {
       return UNREACHABLE;
     }
     return null;
+  }
+
+  // Linux's numbers (asm-generic/errno.h): Netty's native transports run on Linux but for kqueue,
+  // whose numbers differ and whose failures are therefore judged by their text.
+  static final int ECONNRESET = 104;
+  static final int EPIPE = 32;
+  static final int ETIMEDOUT = 110;
+  static final int EHOSTUNREACH = 113;
+  static final int ENETUNREACH = 101;
+
+  /** The kind of a failed system call's errno (positive), or null outside the reset family. */
+  static FailureKind ofErrno(int errno) {
+    switch (errno) {
+      case ECONNRESET:
+        return RESET;
+      case EPIPE:
+        return BROKEN_PIPE;
+      case ETIMEDOUT:
+        return TIMED_OUT;
+      case EHOSTUNREACH:
+      case ENETUNREACH:
+        return UNREACHABLE;
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * The errno in Netty's {@code Errors$NativeIoException}, under whatever package Netty was
+   * relocated to (gRPC's {@code io.grpc.netty.shaded.io.netty}) and in whatever class loader: its
+   * public {@code expectedErr()}, the negated errno. Read through a method handle found once per
+   * exception class; only ever on a failure.
+   */
+  static final class NettyErrno {
+    static final String SUFFIX = "netty.channel.unix.Errors$NativeIoException";
+    static final boolean LINUX =
+        System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux");
+    private static final MethodType ERRNO = MethodType.methodType(int.class, Throwable.class);
+
+    private static final ClassValue<MethodHandle> EXPECTED_ERR =
+        new ClassValue<>() {
+          @Override
+          protected MethodHandle computeValue(Class<?> type) {
+            if (!type.getName().endsWith(SUFFIX)) {
+              return null;
+            }
+            try {
+              return MethodHandles.publicLookup()
+                  .findVirtual(type, "expectedErr", MethodType.methodType(int.class))
+                  .asType(ERRNO);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+              return null; // a Netty without it: the text decides
+            }
+          }
+        };
+
+    private NettyErrno() {}
+
+    /** The positive errno, or 0 when {@code failure} carries none this can trust. */
+    static int of(Throwable failure) {
+      if (!LINUX) {
+        return 0;
+      }
+      MethodHandle expectedErr = EXPECTED_ERR.get(failure.getClass());
+      if (expectedErr == null) {
+        return 0;
+      }
+      try {
+        int negated = (int) expectedErr.invokeExact(failure);
+        return negated < 0 ? -negated : 0;
+      } catch (Throwable t) {
+        return 0;
+      }
+    }
   }
 }

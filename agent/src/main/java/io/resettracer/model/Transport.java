@@ -8,11 +8,20 @@ import io.resettracer.bootstrap.ResetTracerHooks;
  * here is a programming error, and {@link #of} says so instead of falling to a default.
  */
 public enum Transport {
-  SOCKET(ResetTracerHooks.SOCKET, "socket", "java.net.Socket (NioSocketImpl)", true),
+SOCKET(ResetTracerHooks.SOCKET, "socket", "java.net.Socket (NioSocketImpl)", true),
   NIO(ResetTracerHooks.NIO, "nio", "java.nio SocketChannel", true),
   ASYNC(ResetTracerHooks.ASYNC, "async", "AsynchronousSocketChannel", true),
   // Netty keeps some native errors made once, without a stack, and throws them again.
-  NETTY_EPOLL(ResetTracerHooks.NETTY_EPOLL, "netty-epoll", "Netty's native epoll transport", false);
+  NETTY_EPOLL(ResetTracerHooks.NETTY_EPOLL, "netty-epoll", "Netty's native epoll transport", false),
+  NETTY_IO_URING(
+      ResetTracerHooks.NETTY_IO_URING, "netty-io_uring", "Netty's io_uring transport", false),
+  /**
+   * Netty's kqueue transport reads and writes through the same {@code unix.FileDescriptor} as epoll;
+   * its connections are told apart where they open. One first seen mid-life (opened before an
+   * attach) carries the epoll label: the read path cannot afford to ask which it is.
+   */
+  NETTY_KQUEUE(
+      ResetTracerHooks.NETTY_KQUEUE, "netty-kqueue", "Netty's native kqueue transport", false);
 
   private static final Transport[] BY_CODE = new Transport[values().length];
 
@@ -46,7 +55,7 @@ public enum Transport {
     return exceptionsCarryTheirStack;
   }
 
-  /** The name in events and outputs: socket, nio, async, netty-epoll. */
+  /** The name in events and outputs: socket, nio, async, netty-epoll, netty-io_uring, netty-kqueue. */
   public String label() {
     return label;
   }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import org.junit.jupiter.api.Test;
+import shaded.io.netty.channel.unix.Errors.NativeIoException;
 
 class FailureKindTest {
 
@@ -27,5 +28,23 @@ class FailureKindTest {
     assertNull(FailureKind.of(new SocketTimeoutException("Read timed out")));
     assertNull(FailureKind.of(new SocketTimeoutException("Connection timed out")));
     assertNull(FailureKind.of(new IOException((String) null)));
+  }
+
+  @Test
+  void nettysNativeFailuresByTheirErrnoWhateverTheirText() {
+    // Netty 4.1.128 and 4.2.7 changed the text; a later release may change it again.
+    assertEquals(FailureKind.RESET,
+        FailureKind.of(new NativeIoException("recvAddress(..) failed with error(-104): x", -104)));
+    assertEquals(FailureKind.RESET, FailureKind.of(new NativeIoException("io_uring read", -104)));
+    assertEquals(FailureKind.BROKEN_PIPE, FailureKind.of(new NativeIoException("write", -32)));
+    assertEquals(FailureKind.TIMED_OUT,
+        FailureKind.of(new NativeIoException("recvAddress(..) failed with error(-110): x", -110)));
+    assertEquals(FailureKind.UNREACHABLE, FailureKind.of(new NativeIoException("x", -113)));
+    assertEquals(FailureKind.UNREACHABLE, FailureKind.of(new NativeIoException("x", -101)));
+    // The errno decides, not words that happen to be in the message.
+    assertNull(FailureKind.of(new NativeIoException("Connection reset by peer", -9)));
+    // No errno to be had: the text is all there is.
+    assertEquals(FailureKind.RESET,
+        FailureKind.of(new NativeIoException("recvAddress(..) failed: Connection reset by peer", 0)));
   }
 }

@@ -33,8 +33,10 @@ import java.util.concurrent.TimeUnit;
 public final class BenchmarkMain {
 
   private static final List<String> THROUGHPUT =
-      List.of("socket-pingpong", "nio-pingpong", "netty-epoll-pingpong", "bulk", "churn",
-          "http-keepalive");
+      List.of("socket-pingpong", "nio-pingpong", "netty-epoll-pingpong", "netty-io_uring-pingpong",
+          "bulk", "churn", "http-keepalive");
+  /** Workloads on Netty 4.2 (io_uring): its jars, in this folder beside the benchmark's jar. */
+  private static final String NETTY_42_DIR = "netty-4.2";
   /**
    * The steady state a long-running application is in. Its heap's pages have all been touched by
    * earlier allocation: a fresh 1 GiB heap is not, and churn takes longer than a run to pass through
@@ -102,7 +104,7 @@ public final class BenchmarkMain {
         + "children pinned to CPU %s%n", version(), rounds, measureMs / 1000.0, warmupMs / 1000.0,
         pin == null ? "none" : pin);
     System.out.println();
-    System.out.printf("%-16s %-14s %12s %12s %7s %8s %9s %9s %10s %14s%n", "workload", "unit",
+    System.out.printf("%-23s %-14s %12s %12s %7s %8s %9s %9s %10s %14s%n", "workload", "unit",
         "no agent/s", "agent/s", "ratio", "A/A ±", "CPU/call", "+CPU/call", "+JVM/call", "alloc/op");
     for (String w : THROUGHPUT) {
       if (only == null || only.equals(w)) {
@@ -145,7 +147,7 @@ public final class BenchmarkMain {
     // The whole JVM's CPU, beside the workload threads': what the agent adds in other threads.
     double jvmAdded = median(with, "jvmCpuNsPerCall") - median(without, "jvmCpuNsPerCall");
     System.out.printf(Locale.ROOT,
-        "%-16s %-14s %12.0f %12.0f %7.3f %7.1f%% %8.0fns %+8.0fns %+8.0fns %6s → %-6s%n",
+        "%-23s %-14s %12.0f %12.0f %7.3f %7.1f%% %8.0fns %+8.0fns %+8.0fns %6s → %-6s%n",
         workload, without.get(0).get("unit").replace('_', ' '), base, traced, traced / base,
         spreadPercent(without, "opsPerSec"), cpuBase, cpuTraced - cpuBase, jvmAdded,
         bytes(median(without, "allocPerOp")), bytes(median(with, "allocPerOp")));
@@ -197,16 +199,23 @@ public final class BenchmarkMain {
   private void onOff() throws Exception {
     System.out.printf("%nThe agent's hooks on and off in one JVM, half-second windows over %.0f s"
         + " (median of each):%n", ON_OFF_MEASURE_MS / 1000.0);
-    for (String w : List.of("socket-pingpong", "nio-pingpong", "churn")) {
+    for (String w : List.of("socket-pingpong", "nio-pingpong", "netty-epoll-pingpong",
+        "netty-io_uring-pingpong", "churn")) {
       List<String> options = new ArrayList<>(STEADY);
       options.add("-D" + Workloads.ON_OFF + "=true");
       Map<String, String> r = child(true, w, ON_OFF_MEASURE_MS, options);
       double on = Double.parseDouble(r.get("onCpuNsPerCall"));
       double off = Double.parseDouble(r.get("offCpuNsPerCall"));
-      System.out.printf(Locale.ROOT, "%-16s CPU/call off %6.0f ns, on %6.0f ns: %+5.0f ns;"
-          + " throughput on/off %.3f (%s windows)%n", w, off, on, on - off,
+      // The Netty ping-pongs also measure their event loops' allocation in each kind of window.
+      String alloc = r.containsKey("onAllocPerOp")
+          ? String.format(Locale.ROOT, "; alloc/op off %s, on %s",
+              bytes(Double.parseDouble(r.get("offAllocPerOp"))),
+              bytes(Double.parseDouble(r.get("onAllocPerOp"))))
+          : "";
+      System.out.printf(Locale.ROOT, "%-23s CPU/call off %6.0f ns, on %6.0f ns: %+5.0f ns;"
+          + " throughput on/off %.3f (%s windows)%s%n", w, off, on, on - off,
           Double.parseDouble(r.get("onOpsPerSec")) / Double.parseDouble(r.get("offOpsPerSec")),
-          r.get("windows"));
+          r.get("windows"), alloc);
     }
   }
 
@@ -248,7 +257,7 @@ public final class BenchmarkMain {
     if (withAgent) {
       cmd.add("-javaagent:" + agent.toAbsolutePath());
     }
-    cmd.addAll(List.of("-cp", classPath(), Workloads.class.getName(), workload,
+    cmd.addAll(List.of("-cp", classPath(workload), Workloads.class.getName(), workload,
         String.valueOf(workload.equals("http-keepalive") ? Math.max(warmupMs, HTTP_WARMUP_MS) : warmupMs),
         String.valueOf(measuredMs)));
     cmd.addAll(Arrays.asList(extra));
@@ -274,8 +283,23 @@ public final class BenchmarkMain {
     return result;
   }
 
-  private static String classPath() {
-    return System.getProperty("java.class.path");
+  private static String classPath(String workload) throws IOException {
+    String own = System.getProperty("java.class.path");
+    if (!workload.startsWith("netty-io_uring")) {
+      return own;
+    }
+    // Netty 4.2's jars ahead of the benchmark's jar, whose manifest adds Netty 4.1's after it: every
+    // Netty class resolves to 4.2.
+    Path dir = Path.of(own.split(File.pathSeparator)[0]).toAbsolutePath().getParent()
+        .resolve(NETTY_42_DIR);
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("no Netty 4.2 jars at " + dir + ": build the benchmark with `mvn package`");
+    }
+    StringBuilder cp = new StringBuilder();
+    try (java.util.stream.Stream<Path> jars = Files.list(dir)) {
+      jars.sorted().forEach(j -> cp.append(j).append(File.pathSeparator));
+    }
+    return cp.append(own).toString();
   }
 
   private String version() throws IOException, InterruptedException {

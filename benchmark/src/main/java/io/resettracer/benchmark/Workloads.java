@@ -51,6 +51,7 @@ public final class Workloads {
       case "churn": churn(warmupMs, measureMs); break;
       case "http-keepalive": httpKeepAlive(warmupMs, measureMs); break;
       case "netty-epoll-pingpong": NettyEpollPingPong.run(warmupMs, measureMs); break;
+      case "netty-io_uring-pingpong": NettyIoUringPingPong.run(warmupMs, measureMs); break;
       case "storm":
         StormWorkloads.storm(warmupMs, measureMs, Integer.parseInt(args[3]));
         break;

@@ -59,6 +59,10 @@ final class Scenarios {
       case "netty-epoll-read": NettyScenarios.run(true); break;
       case "netty-nio-read": NettyScenarios.run(false); break;
       case "netty-epoll-own-loader": nettyInOwnLoader(); break;
+      case "netty-io_uring-read": NettyScenarios.run("io_uring"); break;
+      case "netty-io_uring-pingpong": NettyScenarios.pingPong("io_uring"); break;
+      case "grpc-shaded-epoll": GrpcScenarios.run(true); break;
+      case "grpc-shaded-nio": GrpcScenarios.run(false); break;
       case "keepalive-apache":
       case "keepalive-okhttp":
       case "keepalive-jdk":

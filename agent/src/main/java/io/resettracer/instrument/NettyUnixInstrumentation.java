@@ -2,6 +2,7 @@ package io.resettracer.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -10,22 +11,29 @@ import java.util.List;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Netty's native transports (reactor-netty, gRPC, Lettuce, the AWS SDK's Netty client) read and
- * write through {@code io.netty.channel.unix.FileDescriptor} and {@code unix.Socket}, the thin Java
- * faces of their JNI calls, where a reset surfaces as {@code Errors$NativeIoException}. Those are the
- * choke points, whichever Netty channel sits above and whichever class loader loaded them; the
- * socket object is the connection. Only JDK types appear here: the agent never loads Netty.
+ * Netty's native transports epoll and kqueue (reactor-netty, gRPC, Lettuce, the AWS SDK's Netty
+ * client) read and write through {@code io.netty.channel.unix.FileDescriptor} and
+ * {@code unix.Socket}, the thin Java faces of their JNI calls, where a reset surfaces as
+ * {@code Errors$NativeIoException}. Those are the choke points, whichever Netty channel sits above,
+ * whichever class loader loaded them and whatever package Netty was relocated to (gRPC's
+ * {@code io.grpc.netty.shaded.io.netty}): names are given here unrelocated, and matched by suffix
+ * (see {@link InstrumentedTypes}). The socket object is the connection. Only JDK types appear here:
+ * the agent never loads Netty.
  *
  * <p>Accepted connections are registered where the server channel wraps them
- * ({@code EpollSocketChannel(Channel parent, LinuxSocket, InetSocketAddress)}).
+ * ({@code EpollSocketChannel(Channel parent, LinuxSocket, InetSocketAddress)}, and kqueue's
+ * {@code KQueueSocketChannel} alike). kqueue shares every choke point with epoll; it is woven by the
+ * same advice but not tested here (it needs BSD or macOS). Netty 4.2's io_uring socket extends the
+ * same {@code unix.Socket} but does its I/O through the ring: see {@link NettyIoUringInstrumentation}.
  */
-final class NettyEpollInstrumentation {
+final class NettyUnixInstrumentation {
 
   static final String FILE_DESCRIPTOR = "io.netty.channel.unix.FileDescriptor";
   static final String SOCKET = "io.netty.channel.unix.Socket";
   static final String CHILD_CHANNEL = "io.netty.channel.epoll.EpollSocketChannel";
+  static final String KQUEUE_CHILD_CHANNEL = "io.netty.channel.kqueue.KQueueSocketChannel";
 
-  private NettyEpollInstrumentation() {}
+  private NettyUnixInstrumentation() {}
 
   static List<AdviceBinding> fileDescriptorBindings() {
     return List.of(
@@ -61,8 +69,16 @@ final class NettyEpollInstrumentation {
     return List.of(
         new AdviceBinding("EpollSocketChannel(Channel,LinuxSocket,InetSocketAddress)",
             isConstructor().and(takesArguments(3))
-                .and(takesArgument(0, named("io.netty.channel.Channel"))),
+                .and(takesArgument(0, nameEndsWith(".netty.channel.Channel"))),
             AcceptedAdvice.class));
+  }
+
+  static List<AdviceBinding> kqueueChildChannelBindings() {
+    return List.of(
+        new AdviceBinding("KQueueSocketChannel(Channel,BsdSocket,InetSocketAddress)",
+            isConstructor().and(takesArguments(3))
+                .and(takesArgument(0, nameEndsWith(".netty.channel.Channel"))),
+            KQueueAcceptedAdvice.class));
   }
 
   static final class ReadAdvice {
@@ -107,10 +123,19 @@ final class NettyEpollInstrumentation {
         @Advice.Argument(0) Object remote,
         @Advice.Return boolean connected,
         @Advice.Thrown Throwable failure) {
+      // Once per connection, after the system call: the socket's class says which transport it
+      // is. io_uring's socket connects through the ring and is tracked by its channel instead.
+      String type = self.getClass().getName();
+      if (type.endsWith(".uring.LinuxSocket")) {
+        return;
+      }
+      int transport = type.endsWith(".kqueue.BsdSocket")
+          ? ResetTracerHooks.NETTY_KQUEUE
+          : ResetTracerHooks.NETTY_EPOLL;
       if (failure != null) {
-        ResetTracerHooks.connectFailed(self, ResetTracerHooks.NETTY_EPOLL, remote, failure);
+        ResetTracerHooks.connectFailed(self, transport, remote, failure);
       } else if (connected) {
-        ResetTracerHooks.opened(self, null, ResetTracerHooks.NETTY_EPOLL, false, self, null);
+        ResetTracerHooks.opened(self, null, transport, false, self, null);
       }
     }
   }
@@ -122,10 +147,20 @@ final class NettyEpollInstrumentation {
         @Advice.This Object self,
         @Advice.Return boolean connected,
         @Advice.Thrown Throwable failure) {
+      if (failure == null && !connected) {
+        return; // still connecting: called again when the socket is writable
+      }
+      String type = self.getClass().getName();
+      if (type.endsWith(".uring.LinuxSocket")) {
+        return; // see ConnectAdvice
+      }
+      int transport = type.endsWith(".kqueue.BsdSocket")
+          ? ResetTracerHooks.NETTY_KQUEUE
+          : ResetTracerHooks.NETTY_EPOLL;
       if (failure != null) {
-        ResetTracerHooks.connectFailed(self, ResetTracerHooks.NETTY_EPOLL, null, failure);
-      } else if (connected) {
-        ResetTracerHooks.opened(self, null, ResetTracerHooks.NETTY_EPOLL, false, self, null);
+        ResetTracerHooks.connectFailed(self, transport, null, failure);
+      } else {
+        ResetTracerHooks.opened(self, null, transport, false, self, null);
       }
     }
   }
@@ -135,6 +170,13 @@ final class NettyEpollInstrumentation {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.Argument(1) Object socket) {
       ResetTracerHooks.opened(socket, null, ResetTracerHooks.NETTY_EPOLL, true, socket, null);
+    }
+  }
+
+  static final class KQueueAcceptedAdvice {
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@Advice.Argument(1) Object socket) {
+      ResetTracerHooks.opened(socket, null, ResetTracerHooks.NETTY_KQUEUE, true, socket, null);
     }
   }
 }
