@@ -49,7 +49,7 @@ class ReliabilityTest {
     Path jfr = Files.createTempFile(ChildJvm.WORK, "storm-", ".jfr");
     try {
       ChildJvm.Result r = ChildJvm.run(jdk,
-          List.of(ChildJvm.javaagent("eventLimit=500,eventWindow=1s"),
+          List.of(ChildJvm.javaagent("eventLimit=100,eventWindow=1s"),
               "-XX:StartFlightRecording=dumponexit=true,filename=" + jfr),
           "io.resettracer.it.scenarios.StormMain", List.of("storm", "" + fds, "" + resets), 120);
       assertEquals(0, r.exitCode(), r.describe());
@@ -65,6 +65,8 @@ class ReliabilityTest {
           "every judged reset in the recording or counted as left out: " + events + " events, "
               + m.group());
       assertTrue(leftOut > 0, "the rate limit was met, and counted: " + m.group());
+      assertTrue(shed > 0, "a storm is shed before it costs the application, and counted: "
+          + m.group());
     } finally {
       Files.deleteIfExists(jfr);
     }

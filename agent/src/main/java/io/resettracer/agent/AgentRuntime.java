@@ -39,6 +39,13 @@ public final class AgentRuntime {
   /** Failures waiting for the pipeline at most; past it they are shed and counted. */
   private static final int HAND_OFF_CAPACITY = 4096;
 
+  /**
+   * Failures judged per second at most; past it they are shed and counted. Well above what an
+   * operator reads (the event limit is 1 000 a second, the log's 20 per 10 s), well below what a
+   * storm throws (a client reconnecting into a server that resets everything: thousands a second).
+   */
+  private static final int JUDGED_PER_SECOND = 256;
+
   private static volatile AgentRuntime current;
   /** Stateless; one instance, so that detach removes what start-up added. */
   private static final StateFieldInjector STATE_FIELDS = new StateFieldInjector();
@@ -92,7 +99,7 @@ public final class AgentRuntime {
       log.warn("this runtime has no jdk.jfr module: resets are logged but not recorded as events");
     }
     PeerRegistry peers = new PeerRegistry(MAX_PEERS);
-    FailureHandOff handOff = new FailureHandOff(HAND_OFF_CAPACITY);
+    FailureHandOff handOff = new FailureHandOff(HAND_OFF_CAPACITY, JUDGED_PER_SECOND);
     List<ResetOutput> outputs = new ArrayList<>();
     outputs.add(new LogOutput(options.logLimit, options.logWindowNanos));
     JfrOutput jfrOutput = jfr ? new JfrOutput(options.eventLimit, options.eventWindowNanos) : null;

@@ -328,6 +328,9 @@ public final class ConnectionTracker implements HookDispatcher {
       echoes.increment();
       return;
     }
+    if (!sink.admit(now)) {
+      return; // a storm: shed before anything is read or made, and counted
+    }
     InetSocketAddress remote = s.remote;
     InetSocketAddress local = s.local;
     if (remote == null || local == null) {
