@@ -2,6 +2,7 @@ package io.resettracer.emit;
 
 import io.resettracer.classify.Classification;
 import io.resettracer.model.ResetFacts;
+import io.resettracer.model.SpanIds;
 
 /**
  * One reset as the outputs receive it: the facts, the verdict, and where in the application it
@@ -12,6 +13,8 @@ import io.resettracer.model.ResetFacts;
  * @param burstId the burst this reset belongs to; an incident with this id judges the burst if it
  *     grew to two or more resets
  * @param failedAtNanos when the call failed, on {@link System#nanoTime()}'s clock
+ * @param span the application's OpenTelemetry span active on the failing thread, or null (none, or
+ *     export off)
  */
 public record ClassifiedReset(
     ResetFacts facts,
@@ -19,4 +22,17 @@ public record ClassifiedReset(
     Thread thread,
     StackTraceElement[] stack,
     long burstId,
-    long failedAtNanos) {}
+    long failedAtNanos,
+    SpanIds span) {
+
+  /** A reset without a span. */
+  public ClassifiedReset(
+      ResetFacts facts,
+      Classification classification,
+      Thread thread,
+      StackTraceElement[] stack,
+      long burstId,
+      long failedAtNanos) {
+    this(facts, classification, thread, stack, burstId, failedAtNanos, null);
+  }
+}

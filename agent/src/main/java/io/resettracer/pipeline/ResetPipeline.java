@@ -236,7 +236,8 @@ public final class ResetPipeline {
     } catch (Throwable t) {
       stack = new StackTraceElement[0];
     }
-    ClassifiedReset r = new ClassifiedReset(f, verdict, c.thread(), stack, h.burstId(), c.atNanos());
+    ClassifiedReset r =
+        new ClassifiedReset(f, verdict, c.thread(), stack, h.burstId(), c.atNanos(), c.span());
     for (ResetOutput o : outputs) {
       try {
         o.reset(r);
