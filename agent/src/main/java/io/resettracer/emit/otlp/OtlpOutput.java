@@ -143,7 +143,7 @@ public final class OtlpOutput implements ResetOutput {
     String verdict = verdict(i.verdict().name());
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("resettracer.verdict", verdict);
-    a.put("resettracer.confidence", (double) i.confidence());
+    a.put("resettracer.confidence", fraction(i.confidence()));
     a.put("resettracer.incident.id", i.id());
     a.put("resettracer.incident.resets", (long) i.resets());
     a.put("resettracer.incident.peers", (long) i.peers());
@@ -197,7 +197,7 @@ public final class OtlpOutput implements ResetOutput {
       a.put("thread.id", r.thread().getId());
     }
     a.put("resettracer.verdict", verdict);
-    a.put("resettracer.confidence", (double) c.confidence());
+    a.put("resettracer.confidence", fraction(c.confidence()));
     a.put("resettracer.evidence", c.evidence());
     a.put("resettracer.recommendation", c.recommendation());
     a.put("resettracer.role", f.role().label());
@@ -239,7 +239,8 @@ public final class OtlpOutput implements ResetOutput {
       stopping = true;
       notifyAll();
     }
-    if (Thread.currentThread() != exporter) {
+    // At exit, an export that has been failing is not waited for at all.
+    if (Thread.currentThread() != exporter && (detaching || !failing)) {
       try {
         // At exit a second at most: a slow endpoint must not hold up the JVM's end.
         exporter.join(detaching ? 5_000 : 1_000);
@@ -443,6 +444,11 @@ public final class OtlpOutput implements ResetOutput {
       default:
         throw new IllegalArgumentException("no error.type for " + kind);
     }
+  }
+
+  /** The float as it prints (0.65), not as its binary value widens (0.6499999761581421). */
+  private static double fraction(float f) {
+    return Double.parseDouble(Float.toString(f));
   }
 
   static String verdict(String name) {
