@@ -47,8 +47,11 @@ final class ResetTracerControl extends StandardMBean implements ResetTracerMXBea
   /** Without a sign of a container, the MBean appears this long after start. */
   static final long PLAIN_DELAY_MILLIS = 1_000;
 
-  /** How often a JVM whose container chooses its own MBean server is looked at again. */
-  static final long CONTAINER_POLL_MILLIS = 1_000;
+  /** How soon a JVM whose container chooses its own MBean server is looked at again, at first... */
+  static final long CONTAINER_POLL_MILLIS = 500;
+
+  /** ... and at the longest, once it has waited a while. */
+  static final long MAX_CONTAINER_POLL_MILLIS = 10_000;
 
   private final AgentRuntime runtime;
   private final Map<String, ToLongFunction<ResetPipeline>> counters = counters();
@@ -171,8 +174,11 @@ final class ResetTracerControl extends StandardMBean implements ResetTracerMXBea
       String container = containerSign();
       if (!container.isEmpty()) {
         log.debug("{}: the MBean waits for the application's MBean server", container);
+        long poll = CONTAINER_POLL_MILLIS;
         while (!runtime.stopped() && MBeanServerFactory.findMBeanServer(null).isEmpty()) {
-          sleep(CONTAINER_POLL_MILLIS);
+          sleep(poll);
+          // A container that never creates one must not wake the agent every second for good.
+          poll = Math.min(poll * 2, MAX_CONTAINER_POLL_MILLIS);
         }
       }
       if (!runtime.stopped() && AgentRuntime.current() == runtime && !registered()) {
