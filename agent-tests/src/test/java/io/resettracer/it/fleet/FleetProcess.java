@@ -14,7 +14,7 @@ final class FleetProcess {
 
   private FleetProcess() {}
 
-  /** Starts {@link FleetTarget} on {@code jdk} with {@code jvmArgs} and waits for it to be ready. */
+  /** Starts {@link FleetTarget} on {@code jdk} with {@code jvmArgs}; waits for it to be ready. */
   static LiveProcess start(Jdks.Jdk jdk, List<String> jvmArgs) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(jdk.java().toString());

@@ -117,7 +117,8 @@ class OtlpExportTest {
           assertEquals("127.0.0.1", pa.get("server.address"), jdk + ": " + pa);
           assertEquals(serverPort, pa.get("server.port"), jdk + ": " + pa);
           assertTrue(pa.containsKey("resettracer.verdict"), jdk + ": " + pa);
-          assertTrue(p.getStartTimeUnixNano() > 0 && p.getTimeUnixNano() >= p.getStartTimeUnixNano(),
+          assertTrue(
+              p.getStartTimeUnixNano() > 0 && p.getTimeUnixNano() >= p.getStartTimeUnixNano(),
               jdk + "");
         }
         Metric idle = receiver.awaitMetric("resettracer.reset.idle_time",
@@ -144,20 +145,22 @@ class OtlpExportTest {
         assertEquals("test", resource.get("deployment.environment.name"), jdk + ": " + resource);
         assertEquals("payments core", resource.get("team"), jdk + ": " + resource);
         assertEquals("io.resettracer",
-            receiver.logs().get(0).getResourceLogs(0).getScopeLogs(0).getScope().getName(), jdk + "");
+            receiver.logs().get(0).getResourceLogs(0).getScopeLogs(0).getScope().getName(),
+            jdk + "");
         for (Map<String, String> headers : receiver.headers()) {
           assertEquals("s3cret", headers.get("x-fleet-token"), jdk + ": " + headers);
           assertEquals("application/x-protobuf", headers.get("content-type"), jdk + ": " + headers);
         }
         assertTrue(receiver.problems().isEmpty(), jdk + ": " + receiver.problems());
-        assertEquals("SWALLOWED 0", app.ask("swallowed", "SWALLOWED "), jdk + ": no error swallowed");
+        assertEquals("SWALLOWED 0", app.ask("swallowed", "SWALLOWED "),
+            jdk + ": no error swallowed");
         app.send("exit");
         assertTrue(app.awaitExit(30), jdk + ": the application exits");
       }
       String event = jfrPrint(jdk, recording);
       assertTrue(event.contains("traceId = \"" + TRACE + "\"")
-          && event.contains("spanId = \"" + SPAN + "\""), jdk + ": the JFR event carries the span:\n"
-          + event);
+          && event.contains("spanId = \"" + SPAN + "\""),
+          jdk + ": the JFR event carries the span:\n" + event);
     } finally {
       PrometheusScrapeTest.deleteTree(dir);
     }
@@ -227,10 +230,15 @@ class OtlpExportTest {
       System.out.printf("[fleet] %s, endpoint %s: exit took %d ms; %s%n", jdk, how, exitMillis,
           summary);
       assertTrue(exitMillis < 5_000, jdk + ", " + how + ": the exit is not held up: " + exitMillis);
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("(\\d+) left out by OtlpOutput").matcher(summary);
-      assertTrue(m.find() && Long.parseLong(m.group(1)) >= 1,
-          jdk + ", " + how + ": the dropped records are counted: " + app.describe());
+      // Every reset and every incident is a record that never got through, and is counted.
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+          "at exit: (\\d+) resets judged.*, (\\d+) incidents;.* (\\d+) left out by OtlpOutput")
+          .matcher(summary);
+      assertTrue(m.find(), jdk + ", " + how + ": " + app.describe());
+      assertEquals(4, Long.parseLong(m.group(1)), jdk + ", " + how + ": " + summary);
+      assertEquals(Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)),
+          Long.parseLong(m.group(3)),
+          jdk + ", " + how + ": every dropped record counted: " + summary);
     }
   }
 

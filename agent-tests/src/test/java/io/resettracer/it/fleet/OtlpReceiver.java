@@ -60,7 +60,8 @@ final class OtlpReceiver implements AutoCloseable {
     int status = 200;
     synchronized (this) {
       Map<String, String> h = new LinkedHashMap<>();
-      e.getRequestHeaders().forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+      e.getRequestHeaders()
+          .forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
       h.put(":path", e.getRequestURI().getPath());
       headers.add(h);
       try {

@@ -108,8 +108,9 @@ class PrometheusScrapeTest {
             .start();
         try {
           Map<String, Double> perVerdict = awaitPerVerdict(prometheusPort, dir, app);
-          System.out.printf("[fleet] %s: Prometheus query resettracer_resets_total by verdict: %s%n",
-              jdk, perVerdict);
+          System.out.printf(
+              "[fleet] %s: Prometheus query resettracer_resets_total by verdict: %s%n", jdk,
+              perVerdict);
           assertEquals(8, perVerdict.size(), jdk + ": every verdict present: " + perVerdict);
           assertEquals(1.0, perVerdict.values().stream().mapToDouble(Double::doubleValue).sum(),
               jdk + ": the one reset, under its verdict: " + perVerdict);
@@ -122,7 +123,8 @@ class PrometheusScrapeTest {
             server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
           }
         }
-        assertEquals("SWALLOWED 0", app.ask("swallowed", "SWALLOWED "), jdk + ": no error swallowed");
+        assertEquals("SWALLOWED 0", app.ask("swallowed", "SWALLOWED "),
+            jdk + ": no error swallowed");
         app.send("exit");
         assertTrue(app.awaitExit(30), jdk + ": the application exits");
       }
@@ -131,7 +133,7 @@ class PrometheusScrapeTest {
     }
   }
 
-  /** Polls PromQL until a scrape after the reset's judgement has been stored, for a minute at most. */
+  /** Polls PromQL until a scrape after the reset's judgement is stored, a minute at most. */
   private Map<String, Double> awaitPerVerdict(int port, Path dir, LiveProcess app)
       throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

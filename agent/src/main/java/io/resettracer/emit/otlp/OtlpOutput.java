@@ -79,6 +79,8 @@ public final class OtlpOutput implements ResetOutput {
 
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong exported = new AtomicLong();
+  /** Records in the request being sent; whoever takes them (its outcome, or the exit) counts them. */
+  private final AtomicLong inFlight = new AtomicLong();
   private volatile boolean failing;
   private volatile String spanOrigin = "";
   private final Thread exporter;
@@ -237,6 +239,11 @@ public final class OtlpOutput implements ResetOutput {
   public void flush(boolean detaching) {
     synchronized (this) {
       stopping = true;
+      if (!detaching && failing) {
+        // Not sent and never to be: counted, so that the exit line tells the whole loss.
+        dropped.addAndGet(records.size() + inFlight.getAndSet(0));
+        records.clear();
+      }
       notifyAll();
     }
     // At exit, an export that has been failing is not waited for at all.
@@ -344,10 +351,13 @@ public final class OtlpOutput implements ResetOutput {
         return;
       }
       byte[] body = OtlpRequests.logsRequest(resource, scope, batch);
-      if (send(settings.logsUrl, settings.logsHeaders, body)) {
-        exported.addAndGet(batch.size());
+      inFlight.set(batch.size());
+      boolean sent = send(settings.logsUrl, settings.logsHeaders, body);
+      long n = inFlight.getAndSet(0);
+      if (sent) {
+        exported.addAndGet(n);
       } else {
-        dropped.addAndGet(batch.size());
+        dropped.addAndGet(n);
         return; // the rest waits for the next turn, or is dropped when the queue overflows
       }
     }
