@@ -30,11 +30,11 @@ import javax.management.openmbean.SimpleType;
 import org.slf4j.Logger;
 
 /**
- * The agent's MBean: the operations and attributes of {@link ResetTracerMXBean}, and beside them one
- * plain {@code long} attribute per counter, so that jconsole, the Prometheus JMX exporter or any JMX
- * scraper reads every count without opening tables: {@code ResetsByVerdict_<VERDICT>} for every
- * verdict from the start (0 until one is seen), {@code ResetsByKind_<KIND>},
- * {@code IncidentsByVerdict_<VERDICT>}, {@code Shed}, {@code DroppedByOutputs}, {@code
+ * The agent's MBean: the operations and attributes of {@link ResetTracerMXBean}, and beside them
+ * one plain {@code long} attribute per counter, so that jconsole, the Prometheus JMX exporter or
+ * any JMX scraper reads every count without opening tables: {@code ResetsByVerdict_<VERDICT>} for
+ * every verdict from the start (0 until one is seen), {@code ResetsByKind_<KIND>}, {@code
+ * IncidentsByVerdict_<VERDICT>}, {@code Shed}, {@code DroppedByOutputs}, {@code
  * OutputErrors}. Loaded only when the runtime has {@code java.management}.
  *
  * <p>Under {@code -javaagent} it registers itself shortly after start (see {@link
@@ -154,10 +154,10 @@ final class ResetTracerControl extends StandardMBean implements ResetTracerMXBea
    * Registers the MBean of a {@code -javaagent} start on a thread of its own, without taking from
    * the application a choice it makes only once per JVM. Creating the platform MBean server fixes
    * the MBean server builder ({@code javax.management.builder.initial}) and initialises {@code
-   * java.util.logging}, which fixes the log manager ({@code java.util.logging.manager}). A container
-   * that names either (WildFly and JBoss through JBoss Modules, Tomcat with its own log manager) must
-   * get there first, so in such a JVM the agent never creates the server: it waits until one exists
-   * (the container's) and registers in that. In any other JVM it registers after {@link
+   * java.util.logging}, which fixes the log manager ({@code java.util.logging.manager}). A
+   * container that names either (WildFly and JBoss through JBoss Modules, Tomcat with its own log
+   * manager) must get there first, so in such a JVM the agent never creates the server: it waits
+   * until one exists (the container's) and registers in that. In any other JVM it registers after {@link
    * #PLAIN_DELAY_MILLIS}, once the application's main method is under way.
    */
   static void registerWhenSafe(AgentRuntime runtime) {

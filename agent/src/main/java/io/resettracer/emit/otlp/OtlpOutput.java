@@ -34,11 +34,11 @@ import org.slf4j.Logger;
  * OpenTelemetry export over OTLP/HTTP with protobuf bodies: counters and a histogram of resets and
  * incidents, and one log record (an event) per reset and per incident. The pipeline's thread only
  * adds to the counters and queues encoded records (bounded; past the bound a record is dropped and
- * counted); the export thread sends them in batches, records every {@code otel.blrp.schedule.delay}
- * and metrics every {@code otel.metric.export.interval}. An endpoint that is down, refuses or is slow
- * holds up only that thread: the agent says once that export fails, keeps counting what it drops,
- * and says when export works again. Nothing is retried: the metrics are cumulative, so the next
- * export that gets through carries every count.
+ * counted); the export thread sends them in batches, records every {@code
+ * otel.blrp.schedule.delay} and metrics every {@code otel.metric.export.interval}. An endpoint that
+ * is down, refuses or is slow holds up only that thread: the agent says once that export fails,
+ * keeps counting what it drops, and says when export works again. Nothing is retried: the metrics
+ * are cumulative, so the next export that gets through carries every count.
  *
  * <p>Written by hand rather than with OpenTelemetry's SDK: three instruments and two event kinds
  * need a few hundred lines and no dependency, where the SDK and its exporter would add megabytes to
@@ -79,7 +79,7 @@ public final class OtlpOutput implements ResetOutput {
 
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong exported = new AtomicLong();
-  /** Records in the request being sent; whoever takes them (its outcome, or the exit) counts them. */
+  /** Records in the request being sent: its outcome or the exit counts them, whichever is first. */
   private final AtomicLong inFlight = new AtomicLong();
   private volatile boolean failing;
   private volatile String spanOrigin = "";
@@ -296,7 +296,8 @@ public final class OtlpOutput implements ResetOutput {
           lookForTracing();
           spanLook++;
           nextSpanLook = now + (spanLook < SPAN_LOOKS_SECONDS.length
-              ? TimeUnit.SECONDS.toNanos(SPAN_LOOKS_SECONDS[spanLook] - SPAN_LOOKS_SECONDS[spanLook - 1])
+              ? TimeUnit.SECONDS.toNanos(
+                  SPAN_LOOKS_SECONDS[spanLook] - SPAN_LOOKS_SECONDS[spanLook - 1])
               : SPAN_LOOK_EVERY_NANOS);
         }
         if (last && failing) {

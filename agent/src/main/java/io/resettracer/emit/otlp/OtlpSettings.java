@@ -91,7 +91,7 @@ public final class OtlpSettings {
     logBatchSize = (int) Math.min(logQueueSize, millis("otel.blrp.max.export.batch.size", 512));
   }
 
-  /** A signal's own endpoint setting is used as it is; the general one gets {@code /v1/<signal>}. */
+  /** A signal's own endpoint is used as it is; the general one gets {@code /v1/<signal>}. */
   private URI signalUrl(String signal, String base) {
     String own = setting("otel.exporter.otlp." + signal + ".endpoint");
     return URI.create(own != null && !own.isBlank() ? own : base + "/v1/" + signal);
@@ -123,7 +123,7 @@ public final class OtlpSettings {
     return fallback;
   }
 
-  /** {@code key=value,key=value}, values percent-decoded, as the OpenTelemetry settings write them. */
+  /** {@code key=value,key=value}, values percent-decoded, as OpenTelemetry's settings have them. */
   private Map<String, String> pairs(String property) {
     Map<String, String> m = new LinkedHashMap<>();
     String v = setting(property);

@@ -34,7 +34,7 @@ final class ProtoWriter {
     return this;
   }
 
-  /** An int64 inside a oneof: written even when zero, or the reader cannot tell which case is set. */
+  /** An int64 in a oneof: written even when zero, or the reader cannot tell which case is set. */
   ProtoWriter int64Always(int field, long v) {
     tag(field, VARINT);
     varint(v);
