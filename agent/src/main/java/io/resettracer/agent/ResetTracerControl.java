@@ -157,8 +157,8 @@ final class ResetTracerControl extends StandardMBean implements ResetTracerMXBea
    * java.util.logging}, which fixes the log manager ({@code java.util.logging.manager}). A
    * container that names either (WildFly and JBoss through JBoss Modules, Tomcat with its own log
    * manager) must get there first, so in such a JVM the agent never creates the server: it waits
-   * until one exists (the container's) and registers in that. In any other JVM it registers after {@link
-   * #PLAIN_DELAY_MILLIS}, once the application's main method is under way.
+   * until one exists (the container's) and registers in that. In any other JVM it registers after
+   * {@link #PLAIN_DELAY_MILLIS}, once the application's main method is under way.
    */
   static void registerWhenSafe(AgentRuntime runtime) {
     Thread t = new Thread(() -> awaitAndRegister(runtime), "reset-tracer-jmx");
