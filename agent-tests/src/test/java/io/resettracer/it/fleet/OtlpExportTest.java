@@ -166,6 +166,52 @@ class OtlpExportTest {
     }
   }
 
+  static final Path OTEL_AGENT = Path.of(System.getProperty("resettracer.otelAgent",
+      "target/jmx-exporter/opentelemetry-javaagent.jar")).toAbsolutePath();
+
+  /**
+   * The OpenTelemetry Java agent alone (the application has no OpenTelemetry of its own) traces an
+   * HTTP request that meets a reset: the reset's record carries that agent's span, the one it
+   * exports itself for the request.
+   */
+  @Test
+  void aResetCarriesTheSpanOfTheOpenTelemetryJavaAgent() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(OTEL_AGENT),
+        "the OpenTelemetry Java agent is missing at " + OTEL_AGENT + " (the build copies it there)");
+    for (Jdks.Jdk jdk : Jdks.all()) {
+      try (OtlpReceiver receiver = new OtlpReceiver()) {
+        List<String> command = List.of(jdk.java().toString(),
+            "-javaagent:" + OTEL_AGENT,
+            "-Dotel.traces.exporter=logging", "-Dotel.metrics.exporter=none",
+            "-Dotel.logs.exporter=none", "-Dotel.bsp.schedule.delay=200",
+            "-Dotel.blrp.schedule.delay=200",
+            ChildJvm.javaagent("otlp=" + receiver.endpoint() + ",log=debug"),
+            // No libraries: the application has no OpenTelemetry API of its own.
+            "-cp", ChildJvm.SCENARIO_CLASSES.toString(), HttpResetTarget.class.getName());
+        try (LiveProcess app = LiveProcess.start(command)) {
+          app.awaitOut(0, l -> l.startsWith("READY "), 120_000);
+          app.awaitErr(0, l -> l.contains("resets carry the span active on the failing thread"),
+              60_000);
+          String reset = app.ask("http-reset", "RESET ");
+          assertTrue(reset.contains("SocketException"), jdk + ": " + reset);
+          LogRecord record = receiver.awaitRecord(
+              r -> r.getEventName().equals("resettracer.reset") && !r.getTraceId().isEmpty(), 30);
+          String trace = HexFormat.of().formatHex(record.getTraceId().toByteArray());
+          String span = HexFormat.of().formatHex(record.getSpanId().toByteArray());
+          String exported = app.awaitErr(0,
+              l -> l.contains("LoggingSpanExporter") && l.contains(trace), 30_000);
+          System.out.printf("[fleet] %s: reset in the OpenTelemetry agent's span %s %s; it exported:"
+              + " %s%n", jdk, trace, span, exported);
+          assertTrue(exported.contains(span), jdk + ": the same span: " + exported);
+          assertEquals("SWALLOWED 0", app.ask("swallowed", "SWALLOWED "),
+              jdk + ": no error swallowed");
+          app.send("exit");
+          assertTrue(app.awaitExit(60), jdk + ": exits");
+        }
+      }
+    }
+  }
+
   @Test
   void anEndpointThatIsDownOrSlowHoldsUpNothing() throws Exception {
     for (Jdks.Jdk jdk : Jdks.all()) {

@@ -52,7 +52,7 @@ final class SpanSource implements SpanCapture.Source {
 
   /**
    * The source over the first API found among {@code loaded}, in the order of {@link
-   * #SPAN_CLASSES}, or null when the JVM has loaded none.
+   * #SPAN_CLASSES}, or over the Java agent's in the boot class loader; null when there is none.
    */
   static SpanSource find(Class<?>[] loaded) throws ReflectiveOperationException {
     for (String name : SPAN_CLASSES) {
@@ -62,7 +62,14 @@ final class SpanSource implements SpanCapture.Source {
         }
       }
     }
-    return null;
+    // The Java agent's copy sits in the boot class loader, and is loaded only once its first span
+    // is made: looked up there by name (loaded, not initialised), so the first traced call's reset
+    // already carries its span.
+    try {
+      return new SpanSource(Class.forName(SPAN_CLASSES[1], false, null));
+    } catch (ClassNotFoundException e) {
+      return null;
+    }
   }
 
   /** Which API it reads, for the log. */
