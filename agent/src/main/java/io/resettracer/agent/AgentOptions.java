@@ -24,6 +24,7 @@ public final class AgentOptions {
           + "logWindow=<duration>, jfr=true|false, eventLimit=<events per eventWindow, 0=unlimited>, "
           + "eventWindow=<duration>, maxConnections=<n>, startupWait=<duration>, "
           + "tmpdir=<directory for the agent's own files>, "
+          + "otlp=<http endpoint>|on, otlpPeers=<distinct server addresses in metrics>, "
           + "rule.<threshold>=<value> (see the README);"
           + " durations take a unit: 500ms, 30s, 5m, up to 365 days";
 
@@ -55,6 +56,10 @@ public final class AgentOptions {
    * its first few hundred milliseconds are tracked from their first read or write, with no age.
    */
   long startupWaitNanos = 0;
+  /** OpenTelemetry export: the OTLP/HTTP endpoint, "on" for the OTEL_* settings', or null: off. */
+  String otlp;
+  /** Distinct {@code server.address} values in exported metrics before the rest become "_other". */
+  int otlpPeers = 100;
   /** The classifier's thresholds, each overridable as {@code rule.<name>=<value>}. */
   final Thresholds thresholds = Thresholds.defaults();
   /**
@@ -141,6 +146,15 @@ public final class AgentOptions {
         break;
       case "eventWindow":
         eventWindowNanos = duration(value);
+        break;
+      case "otlp":
+        if (value.isEmpty()) {
+          throw new IllegalArgumentException("needs an endpoint such as http://127.0.0.1:4318, or on");
+        }
+        otlp = value;
+        break;
+      case "otlpPeers":
+        otlpPeers = nonNegativeInt(value);
         break;
       case "startupWait":
         startupWaitNanos = duration(value);

@@ -5,6 +5,8 @@ import io.resettracer.classify.ResetClassifier;
 import io.resettracer.emit.JfrOutput;
 import io.resettracer.emit.LogOutput;
 import io.resettracer.emit.ResetOutput;
+import io.resettracer.emit.otlp.OtlpOutput;
+import io.resettracer.emit.otlp.OtlpSettings;
 import io.resettracer.host.HostProbe;
 import io.resettracer.pipeline.FailureHandOff;
 import io.resettracer.pipeline.ResetPipeline;
@@ -106,6 +108,12 @@ public final class AgentRuntime {
     if (jfrOutput != null) {
       outputs.add(jfrOutput);
     }
+    if (options.otlp != null) {
+      ResetOutput otlp = otlpOutput(options, inst);
+      if (otlp != null) {
+        outputs.add(otlp);
+      }
+    }
     ResetPipeline pipeline =
         new ResetPipeline(
             handOff, new ResetClassifier(options.thresholds), peers, new HostProbe(), outputs);
@@ -138,6 +146,10 @@ public final class AgentRuntime {
     runtime.init = init;
     init.start();
     Presence.announce(runtime, startedAt);
+    if (!dynamic && managementPresent()) {
+      // An attach registers the MBean in Presence, at once; a JVM start, a moment later.
+      ResetTracerControl.registerWhenSafe(runtime);
+    }
     log.debug("reset-tracer {} started ({})", AgentVersion.get(), dynamic ? "attached" : "javaagent");
   }
 
@@ -320,6 +332,32 @@ public final class AgentRuntime {
         Map.of());
   }
 
+  /**
+   * The OpenTelemetry output, or null when its settings are wrong (one line says which). Its classes
+   * load only here, with export on.
+   */
+  private static ResetOutput otlpOutput(AgentOptions options, Instrumentation inst) {
+    try {
+      OtlpOutput o =
+          new OtlpOutput(
+              OtlpSettings.of(options.otlp, options.otlpPeers),
+              AgentVersion.get(),
+              inst::getAllLoadedClasses);
+      log.debug("exporting to OpenTelemetry: {}", o.describe());
+      return o;
+    } catch (IllegalArgumentException e) {
+      log.warn("OpenTelemetry export is off: {}", e.getMessage());
+    } catch (Throwable t) {
+      ResetTracerHooks.swallow(t);
+      log.warn("OpenTelemetry export is off: it could not start", t);
+    }
+    return null;
+  }
+
+  private static boolean managementPresent() {
+    return ModuleLayer.boot().findModule("java.management").isPresent();
+  }
+
   private static boolean jfrPresent() {
     return ModuleLayer.boot().findModule("jdk.jfr").isPresent();
   }
@@ -350,5 +388,10 @@ public final class AgentRuntime {
 
   boolean dynamic() {
     return dynamic;
+  }
+
+  /** True once detached. */
+  boolean stopped() {
+    return stopped;
   }
 }

@@ -3,6 +3,7 @@ package io.resettracer.emit;
 import io.resettracer.classify.Classification;
 import io.resettracer.model.RequestDelivery;
 import io.resettracer.model.ResetFacts;
+import io.resettracer.model.SpanIds;
 import io.resettracer.model.Stage;
 
 /**
@@ -16,6 +17,8 @@ import io.resettracer.model.Stage;
  * @param failedAtNanos when the call failed, on {@link System#nanoTime()}'s clock
  * @param stage where in the connection's life it failed
  * @param requestDelivered whether the peer can have received the whole request
+ * @param span the application's OpenTelemetry span active on the failing thread, or null (none, or
+ *     export off)
  */
 public record ClassifiedReset(
     ResetFacts facts,
@@ -25,4 +28,18 @@ public record ClassifiedReset(
     long burstId,
     long failedAtNanos,
     Stage stage,
-    RequestDelivery requestDelivered) {}
+    RequestDelivery requestDelivered,
+    SpanIds span) {
+
+  /** A reset without a span, its stage and delivery told from its facts and stack. */
+  public ClassifiedReset(
+      ResetFacts facts,
+      Classification classification,
+      Thread thread,
+      StackTraceElement[] stack,
+      long burstId,
+      long failedAtNanos) {
+    this(facts, classification, thread, stack, burstId, failedAtNanos, Stage.of(facts, stack),
+        RequestDelivery.of(facts, Stage.of(facts, stack)), null);
+  }
+}

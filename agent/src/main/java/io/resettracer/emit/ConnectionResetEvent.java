@@ -181,4 +181,13 @@ public final class ConnectionResetEvent extends jdk.jfr.Event {
   @Label("Dropped Before")
   @Description("Reset events dropped by the rate limit since the previous event was recorded")
   long droppedBefore;
+
+  @Label("Trace Id")
+  @Description("The OpenTelemetry trace active on the failing thread (with OpenTelemetry export on),"
+      + " or empty")
+  String traceId;
+
+  @Label("Span Id")
+  @Description("The OpenTelemetry span active on the failing thread, or empty")
+  String spanId;
 }

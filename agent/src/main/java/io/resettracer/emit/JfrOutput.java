@@ -131,6 +131,10 @@ public final class JfrOutput implements ResetOutput {
     e.evidence = Text.bounded(c.evidence());
     e.recommendation = Text.bounded(c.recommendation());
     e.droppedBefore = droppedBefore;
+    if (r.span() != null) {
+      e.traceId = r.span().traceId();
+      e.spanId = r.span().spanId();
+    }
     e.commit();
   }
 

@@ -257,7 +257,7 @@ public final class ResetPipeline {
           verdict.recommendation().isEmpty() ? retry : verdict.recommendation() + "; " + retry);
     }
     ClassifiedReset r = new ClassifiedReset(
-        f, verdict, c.thread(), stack, h.burstId(), c.atNanos(), stage, delivery);
+        f, verdict, c.thread(), stack, h.burstId(), c.atNanos(), stage, delivery, c.span());
     for (ResetOutput o : outputs) {
       try {
         o.reset(r);

@@ -4,6 +4,7 @@ import io.resettracer.model.FailureKind;
 import io.resettracer.model.Operation;
 import io.resettracer.model.ResetFacts;
 import io.resettracer.model.Role;
+import io.resettracer.model.SpanIds;
 import io.resettracer.model.Transport;
 import java.net.InetSocketAddress;
 
@@ -35,6 +36,8 @@ public final class CapturedFailure {
   final long exchanges;
   final long atNanos;
   final long epochMillis;
+  /** The application's span active on the failing thread, or null (none, or not asked for). */
+  final SpanIds span;
 
   CapturedFailure(
       ConnectionState s, InetSocketAddress remote, InetSocketAddress local, Operation op,
@@ -60,6 +63,13 @@ public final class CapturedFailure {
     this.exchanges = s.exchanges;
     this.atNanos = atNanos;
     this.epochMillis = System.currentTimeMillis();
+    // Only here, on the failing thread: the span is the thread's, and gone a moment later.
+    this.span = SpanCapture.current();
+  }
+
+  /** The application's span active on the failing thread when it failed, or null. */
+  public SpanIds span() {
+    return span;
   }
 
   /** When it failed, on {@link System#nanoTime()}'s clock. */
