@@ -75,6 +75,8 @@ final class ResetTracerControl extends StandardMBean implements ResetTracerMXBea
     for (Verdict v : Verdict.values()) {
       m.put("IncidentsByVerdict_" + v.name(), p -> p.incidents(v));
     }
+    m.put("ResetsSeen", ResetPipeline::seen);
+    m.put("BeingJudged", ResetPipeline::beingJudged);
     m.put("Shed", ResetPipeline::shed);
     m.put("DroppedByOutputs", ResetPipeline::droppedByOutputs);
     m.put("OutputErrors", ResetPipeline::outputErrors);
@@ -103,8 +105,12 @@ final class ResetTracerControl extends StandardMBean implements ResetTracerMXBea
         return "Resets of failure kind " + counter.substring(sep + 1) + " since start";
       case "IncidentsByVerdict":
         return "Incidents (bursts judged as one) judged " + counter.substring(sep + 1);
+      case "ResetsSeen":
+        return "Reset-family failures seen since start: judged, being judged or shed";
+      case "BeingJudged":
+        return "Resets waiting (under a second) for the burst around them before their verdict";
       case "Shed":
-        return "Failures shed because the agent's pipeline was behind";
+        return "Failures shed and counted: a storm beyond what is judged per second, or a full queue";
       case "DroppedByOutputs":
         return "Resets the outputs left out on purpose (rate limits, full export queues)";
       default:
@@ -252,6 +258,15 @@ final class ResetTracerControl extends StandardMBean implements ResetTracerMXBea
   public Map<String, Long> getResetsPerVerdict() {
     Map<String, Long> counts = new TreeMap<>();
     runtime.pipeline().resetsPerVerdict().forEach((v, n) -> counts.put(v.name(), n));
+    // A reset is judged a moment after it happened: counted at once all the same.
+    long waiting = runtime.pipeline().beingJudged();
+    if (waiting > 0) {
+      counts.put("being judged", waiting);
+    }
+    long shed = runtime.pipeline().shed();
+    if (shed > 0) {
+      counts.put("shed in a storm", shed);
+    }
     return counts;
   }
 

@@ -431,9 +431,19 @@ public final class ResetPipeline {
     return resetsPerKind.get(kind.ordinal());
   }
 
-  /** Failures shed by the hand-off because the pipeline was behind. */
+  /** Failures shed by the hand-off: a storm beyond what is judged per second, or a full queue. */
   public long shed() {
     return handOff.shed();
+  }
+
+  /** Reset-family failures seen so far, judged, being judged or shed. */
+  public long seen() {
+    return handOff.received();
+  }
+
+  /** Failures seen and neither judged nor shed yet: waiting for the burst around them. */
+  public long beingJudged() {
+    return Math.max(0, handOff.received() - handOff.shed() - total(resetsPerVerdict));
   }
 
   /** What the outputs left out on purpose (rate limits), summed. */

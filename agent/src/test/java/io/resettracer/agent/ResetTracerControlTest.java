@@ -19,7 +19,11 @@ class ResetTracerControlTest {
     for (FailureKind k : FailureKind.values()) {
       assertTrue(counters.contains("ResetsByKind_" + k.name()), k.name());
     }
-    assertEquals(2 * Verdict.values().length + FailureKind.values().length + 3, counters.size());
+    for (String total : new String[] {"ResetsSeen", "BeingJudged", "Shed", "DroppedByOutputs",
+        "OutputErrors"}) {
+      assertTrue(counters.contains(total), total);
+    }
+    assertEquals(2 * Verdict.values().length + FailureKind.values().length + 5, counters.size());
   }
 
   @Test
