@@ -3,6 +3,7 @@ package io.resettracer.classify;
 import io.resettracer.model.Durations;
 import io.resettracer.model.PastReset;
 import io.resettracer.model.Role;
+import io.resettracer.model.Sizes;
 
 
 /**
@@ -51,10 +52,22 @@ final class ResourceExhaustionRule implements Rule {
           .append(e.host.fileDescriptorLimit()).append(" file descriptors open");
       local = "; on this host raise ulimit -n (" + e.host.fileDescriptorLimit() + " now)";
     }
-    if (e.refusedRecently > 0) {
+    if (e.facts.writtenSinceRead() >= e.t.mediumRequest) {
+      score -= 0.3;
+      why.append("; but ").append(Sizes.format(e.facts.writtenSinceRead()))
+          .append(" went out first: a server at capacity resets a connection at its first request,")
+          .append(" it does not take its body");
+    }
+    if (e.refusedRecently > 0 || e.refusedAfter() > 0) {
       score -= 0.15;
       why.append("; but connects to it were refused (a peer gone, not full)");
     }
+    if (e.hostsInBurst() >= e.t.deviceHosts) {
+      score -= 0.3;
+      why.append("; but ").append(e.hostsInBurst())
+          .append(" hosts reset at once: a device in the path, not one peer's capacity");
+    }
+    score -= e.lossPenalty(why);
     String rec =
         e.facts.peer() + " cannot take more connections: raise its accept backlog"
             + " (net.core.somaxconn, the server's backlog), its file-descriptor limit and capacity;"

@@ -34,6 +34,12 @@ public final class Thresholds {
   long catalogTolerance = 100;
   /** Retransmitted segments per mille of segments sent that mean a lossy path. */
   long retransmitHigh = 20;
+  /** ...and that mean heavy loss (tens of per cent): the path rather than the peer failed. */
+  long retransmitHeavy = 100;
+  /** Segments sent in the interval below which a retransmission share is not a rate. */
+  long minSegments = 200;
+  /** Retransmitted segments below which no share is called lossy, however few were sent. */
+  long minRetransmits = 5;
   /** File descriptors in use per mille of the limit that mean this host is near exhaustion. */
   long fdHigh = 900;
   /** The verdict needs at least this score (per mille) to be named rather than UNKNOWN. */
@@ -58,6 +64,9 @@ public final class Thresholds {
       duration("refusalWindow", t -> t.refusalWindow, (t, v) -> t.refusalWindow = v);
       count("catalogTolerance", t -> t.catalogTolerance, (t, v) -> t.catalogTolerance = v);
       count("retransmitHigh", t -> t.retransmitHigh, (t, v) -> t.retransmitHigh = v);
+      count("retransmitHeavy", t -> t.retransmitHeavy, (t, v) -> t.retransmitHeavy = v);
+      count("minSegments", t -> t.minSegments, (t, v) -> t.minSegments = v);
+      count("minRetransmits", t -> t.minRetransmits, (t, v) -> t.minRetransmits = v);
       count("fdHigh", t -> t.fdHigh, (t, v) -> t.fdHigh = v);
       count("minScore", t -> t.minScore, (t, v) -> t.minScore = v);
       count("minMargin", t -> t.minMargin, (t, v) -> t.minMargin = v);
