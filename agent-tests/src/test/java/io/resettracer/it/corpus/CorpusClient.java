@@ -206,16 +206,16 @@ public final class CorpusClient {
   }
 
   /**
-   * Waits for a step's calls, for 25 s at most: a call stalled on a dead path (a download whose
+   * Waits for a step's calls, for 15 s at most: a call stalled on a dead path (a download whose
    * server's RST was lost) would wait for ever, as it would in production. It is reported and left.
    */
   private static void awaitAll(List<Future<?>> calls) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     for (Future<?> f : calls) {
       try {
         f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
-        say("APP-HUNG a call still waits after 25 s");
+        say("APP-HUNG a call still waits after 15 s");
       }
     }
   }
@@ -421,6 +421,12 @@ public final class CorpusClient {
         public void download(String path) throws Exception {
           send(new okhttp3.Request.Builder().url(URI.create(url).resolve(path).toString())
               .build());
+        }
+
+        @Override
+        public void hold(String path) throws Exception {
+          held.add(okhttp.newCall(new okhttp3.Request.Builder()
+              .url(URI.create(url).resolve(path).toString()).build()).execute());
         }
 
         private void send(okhttp3.Request r) throws Exception {

@@ -180,11 +180,22 @@ final class Lab implements AutoCloseable {
 
   /** Sends {@code signal} (STOP, CONT, KILL) to a process this lab started and its children. */
   static void signal(Process p, String signal) throws IOException, InterruptedException {
+    signal(List.of(p), signal);
+  }
+
+  /**
+   * Sends {@code signal} to processes this lab started and their children in one command, so they
+   * all get it within microseconds, as when a host's services die together.
+   */
+  static void signal(List<Process> ps, String signal) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
-    // The children are listed before any signal, and the master goes first: a master that saw a
+    // The children are listed before any signal, and the masters go first: a master that saw a
     // worker die would start another, which would outlive it.
-    List<ProcessHandle> children = p.descendants().toList();
-    command.add(Long.toString(p.pid()));
+    List<ProcessHandle> children = new ArrayList<>();
+    for (Process p : ps) {
+      children.addAll(p.descendants().toList());
+      command.add(Long.toString(p.pid()));
+    }
     children.forEach(d -> command.add(Long.toString(d.pid())));
     Process k = new ProcessBuilder(command).redirectErrorStream(true).start();
     k.getInputStream().readAllBytes();

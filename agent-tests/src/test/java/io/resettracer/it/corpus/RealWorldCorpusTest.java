@@ -50,6 +50,8 @@ class RealWorldCorpusTest {
   /** Two labs at a time: the machine has two cores, and every setup spends most time asleep. */
   private static final int PARALLEL = 2;
   private static final AtomicInteger LAB_INDEX = new AtomicInteger();
+  /** Named verdicts at a confidence floor below which no share is judged. */
+  private static final int CALIBRATION_SAMPLE = 20;
   private static final Path OUT = ChildJvm.WORK.resolveSibling("corpus");
   private static final Set<String> RESET_FAMILY = Set.of("Connection reset", "Broken pipe",
       "Connection timed out", "end of stream", "unexpected end of stream",
@@ -243,6 +245,31 @@ class RealWorldCorpusTest {
     System.out.print(report);
     Files.createDirectories(OUT);
     Files.writeString(OUT.resolve("report.txt"), report);
+    assertCalibrated(runs);
+  }
+
+  /**
+   * A confidence must mean what it says: of the verdicts named with at least 60, 70, 80 or 90 %,
+   * at least that share right (judged once at least {@link #CALIBRATION_SAMPLE} are named).
+   */
+  private static void assertCalibrated(List<Run> runs) {
+    for (int floor : new int[] {60, 70, 80, 90}) {
+      int named = 0;
+      int right = 0;
+      for (Run r : runs) {
+        for (Map<String, String> e : r.events()) {
+          if (!e.get("verdict").equals("UNKNOWN")
+              && Double.parseDouble(e.get("confidence")) * 100 + 1e-6 >= floor) {
+            named++;
+            right += e.get("verdict").equals(r.setup().cause()) ? 1 : 0;
+          }
+        }
+      }
+      if (named >= CALIBRATION_SAMPLE) {
+        assertTrue(right * 100 >= floor * named, "verdicts named at " + floor + " % or more were"
+            + " right " + right + " times of " + named + ": see target/corpus/report.txt");
+      }
+    }
   }
 
   /** True cause (rows) by verdict (columns), with each cause's share right. */

@@ -47,8 +47,20 @@ final class Servers {
 
     /** SIGKILL, as a crash or an OOM kill: its kernel closes every socket it had. */
     void kill() throws IOException, InterruptedException {
-      Lab.signal(process, "KILL");
-      process.waitFor();
+      killTogether(List.of(this));
+    }
+
+    /** Kills several servers in one go: a host's services dying together. */
+    static void killTogether(List<Server> servers) throws IOException, InterruptedException {
+      Lab.signal(servers.stream().map(s -> s.process).toList(), "KILL");
+      for (Server s : servers) {
+        s.process.waitFor();
+      }
+    }
+
+    /** Stops several servers in one go. */
+    static void stopTogether(List<Server> servers) throws IOException, InterruptedException {
+      Lab.signal(servers.stream().map(s -> s.process).toList(), "STOP");
     }
   }
 

@@ -127,8 +127,8 @@ final class Setups {
       }),
       // RESOURCE_EXHAUSTION: a proxy at its connection limit: HAProxy in front of nginx refuses
       // connections beyond 4 at once (tcp-request connection reject, which closes with an RST).
-      // Four pooled connections hold the slots; the pool's new connections, connected, are reset
-      // before a byte comes back. OkHttp, which lets the application see it.
+      // Four downloads the client has not read yet hold the slots; the pool's new connections,
+      // connected, are reset before a byte comes back. OkHttp, which lets the application see it.
       new Setup("exhaustion-haproxy-limit-okhttp", "RESOURCE_EXHAUSTION", 1, lab -> {
         Servers.nginx(lab, "nginx", lab.host(0), 80,
             "  keepalive_timeout 60s;\n  server { listen " + lab.host(0) + ":80;"
@@ -141,8 +141,8 @@ final class Setups {
                 + "  tcp-request connection reject if { fe_conn gt 4 }\n"
                 + "  default_backend web\n"
                 + "backend web\n  server web1 " + lab.host(0) + ":80\n");
-        return plan("okhttp", "warm,sleep:300,burst:8,sleep:300,burst:8",
-            List.of("http://" + vip + ":8080/"), 4);
+        return plan("okhttp", "hold:huge.bin,sleep:300,burst:4,sleep:300,burst:4",
+            List.of("http://" + vip + ":8080/index.html"), 4);
       }),
       // NETWORK_DEVICE: a firewall policy change resets every established flow it forwards to
       // three hosts (REJECT with tcp-reset of every non-SYN packet), for a moment; neither end closed, and
@@ -231,16 +231,8 @@ final class Setups {
   private static Plan crash(Lab lab, String lib, List<Server> servers, List<String> targets,
       int conns, String before) {
     Map<String, Action> actions = new LinkedHashMap<>();
-    actions.put("stop", () -> {
-      for (Server s : servers) {
-        s.stop();
-      }
-    });
-    actions.put("kill", () -> {
-      for (Server s : servers) {
-        s.kill();
-      }
-    });
+    actions.put("stop", () -> Server.stopTogether(servers));
+    actions.put("kill", () -> Server.killTogether(servers));
     actions.put("restart", () -> {
       for (Server s : servers) {
         s.start();
