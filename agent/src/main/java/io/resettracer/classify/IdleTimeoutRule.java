@@ -78,6 +78,13 @@ final class IdleTimeoutRule implements Rule {
       score -= 0.2;
       why.append("; but nothing had been sent since the last read: the RST answered no request");
     }
+    if (e.portsOfHostAtOnce >= 2 && e.hostsInBurst() == 1) {
+      score -= 0.2;
+      why.append("; but ").append(e.portsOfHostAtOnce).append(" services (ports) of ")
+          .append(e.facts.remoteAddress()).append(" were reset within ")
+          .append(Durations.format(ResetEvidence.AT_ONCE_NANOS))
+          .append(": one event at the host, where flows past an idle limit fail one by one");
+    }
     if (e.hostsInBurst() >= e.t.deviceHosts) {
       score -= 0.3;
       why.append("; but ").append(e.hostsInBurst()).append(" hosts reset at the same moment");

@@ -2,7 +2,9 @@ package io.resettracer.classify;
 
 import io.resettracer.model.Durations;
 import io.resettracer.model.FailureKind;
+import io.resettracer.model.Operation;
 import io.resettracer.model.PastReset;
+import io.resettracer.model.Sizes;
 
 
 /**
@@ -64,10 +66,16 @@ final class PeerCrashRule implements Rule {
       score += 0.05;
       why.append("; a request was outstanding");
     }
-    if (others > 0 && e.wholeBurstAfterPause() && e.refusedAfter() == 0) {
+    if (others > 0 && e.wholeBurstAfterPause() && e.refusedAfter() == 0
+        && e.portsOfHostAtOnce < 2) {
       score -= 0.25;
       why.append("; but every connection in the burst had sat idle past ")
           .append(Durations.format(e.t.idleMin)).append(" (an idle sweep, not a crash)");
+    }
+    if (others > 0 && allCutMidUpload(e) && e.refusedRecently == 0 && e.refusedAfter() == 0) {
+      score -= 0.25;
+      why.append("; but every one was cut mid-upload (").append(Sizes.format(e.t.mediumRequest))
+          .append("+ written since the last read): a body refused, not a process gone");
     }
     if (e.brandNew() && allBrandNew(e)) {
       score -= 0.25;
@@ -84,6 +92,20 @@ final class PeerCrashRule implements Rule {
             + ": its logs, OOM kills, restarts and deploys; give it a graceful shutdown that drains"
             + " connections; retry idempotent requests with back-off";
     return Candidate.of(Verdict.PEER_CRASH, score, why.toString(), rec);
+  }
+
+  /** This reset and the peer's others in the burst all failed writing a large request. */
+  private static boolean allCutMidUpload(ResetEvidence e) {
+    if (e.facts.operation() != Operation.WRITE
+        || e.facts.writtenSinceRead() < e.t.mediumRequest) {
+      return false;
+    }
+    for (PastReset r : e.burstSamePeer) {
+      if (r.operation() != Operation.WRITE || r.writtenSinceRead() < e.t.mediumRequest) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean allBrandNew(ResetEvidence e) {

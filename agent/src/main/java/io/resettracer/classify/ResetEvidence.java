@@ -38,6 +38,14 @@ public final class ResetEvidence {
   final BurstContext burst;
   /** Distinct ports of this reset's host reset within the burst window, this one included. */
   private final int portsOfHostSeen;
+  /** ...and within {@link #AT_ONCE_NANOS} of this reset: one event at the host. */
+  final int portsOfHostAtOnce;
+
+  /**
+   * Resets closer than this are one event: a process's sockets are reset together when it dies;
+   * flows that time out are reset one by one, as each is next used.
+   */
+  static final long AT_ONCE_NANOS = 50_000_000L;
 
   public ResetEvidence(ResetFacts facts, ResetHistory history, HostSnapshot host, Thresholds t) {
     this.facts = facts;
@@ -54,16 +62,22 @@ public final class ResetEvidence {
       }
     }
     Set<Integer> ports = new java.util.HashSet<>();
+    Set<Integer> atOnce = new java.util.HashSet<>();
     ports.add(facts.remotePort());
+    atOnce.add(facts.remotePort());
     for (PastReset r : history.otherPeers()) {
       if (r.agoNanos() <= t.burstWindow && !r.remoteAddress().isEmpty()) {
         burstHosts.add(r.remoteAddress());
         if (r.remoteAddress().equals(facts.remoteAddress())) {
           ports.add(r.remotePort());
+          if (r.agoNanos() <= AT_ONCE_NANOS) {
+            atOnce.add(r.remotePort());
+          }
         }
       }
     }
     portsOfHostSeen = ports.size();
+    portsOfHostAtOnce = atOnce.size();
     burst = history.burst() == null ? BurstContext.UNKNOWN : history.burst();
     int refused = 0;
     for (long ago : history.refusedConnectAgoNanos()) {

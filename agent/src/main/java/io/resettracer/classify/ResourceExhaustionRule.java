@@ -1,6 +1,7 @@
 package io.resettracer.classify;
 
 import io.resettracer.model.Durations;
+import io.resettracer.model.Operation;
 import io.resettracer.model.PastReset;
 import io.resettracer.model.Role;
 import io.resettracer.model.Sizes;
@@ -24,7 +25,13 @@ final class ResourceExhaustionRule implements Rule {
     why.append("a brand-new connection (").append(Durations.format(e.facts.connectionAgeNanos()))
         .append(" old, threshold ").append(Durations.format(e.t.youngAge))
         .append(") reset with 0 bytes ever read");
-    if (e.requestInFlight()) {
+    if (e.facts.operation() == Operation.CONNECT) {
+      // Reset, not refused: something took the handshake and aborted it at once, as a full
+      // accept queue (tcp_abort_on_overflow) or a connection limit does.
+      score += 0.1;
+      why.append(", the connect itself (taken, then aborted: a full accept queue or a connection"
+          + " limit, where a process gone refuses)");
+    } else if (e.requestInFlight()) {
       score += 0.05;
       why.append(" after its first request was sent");
     }

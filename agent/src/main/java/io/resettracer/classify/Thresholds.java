@@ -22,8 +22,12 @@ public final class Thresholds {
   long burstWindow = 1 * S;
   /** Distinct hosts reset within a burst that point at a device in the path rather than a peer. */
   long deviceHosts = 3;
-  /** A connection younger than this with nothing read is brand new. */
-  long youngAge = 1 * S;
+  /**
+   * A connection younger than this with nothing read is brand new: a few round trips, and the
+   * stalls of a loaded client between its connect and its first request (over 1 s measured on a
+   * busy 2-core machine).
+   */
+  long youngAge = 3 * S;
   /** Bytes written since the last read from which a request counts as a large upload. */
   long largeRequest = 1024 * 1024;
   /** Bytes written since the last read from which a request may be a large upload. */
