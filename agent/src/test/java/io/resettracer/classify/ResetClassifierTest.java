@@ -376,4 +376,19 @@ class ResetClassifierTest {
     assertEquals(Verdict.LARGE_PAYLOAD, c.verdict());
   }
 
+
+  /**
+   * nginx and Apache httpd on one host killed with requests outstanding (measured): Apache's
+   * connection read end of stream after a 1.9 s pause, exactly as a stale keep-alive does. Only the
+   * burst tells: two ports of the host cut together, then its connects refused.
+   */
+  @Test
+  void anEndOfStreamAfterAPauseIsACrashWhenTheHostThenRefuses() {
+    ResetHistory h = new ResetHistory(List.of(), List.of(), List.of(), nanos("0.5s"), 4)
+        .withBurst(new io.resettracer.model.BurstContext(4, 1, 2, 6, 0, true));
+    Classification c = classify("read eof peer=10.114.2.10:81 idle=1.9s exchanges=3 wsr=124", h, none);
+    assertEquals(Verdict.PEER_CRASH, c.verdict());
+    assertEquals(0.7f, c.confidence(), 0.001);
+  }
+
 }
