@@ -2,6 +2,8 @@ package io.resettracer.classify;
 
 import io.resettracer.model.Durations;
 import io.resettracer.model.FailureKind;
+import io.resettracer.model.Operation;
+import io.resettracer.model.Sizes;
 
 
 /**
@@ -22,9 +24,16 @@ final class KeepaliveMismatchRule implements Rule {
     if (kind == FailureKind.PREMATURE_EOF) {
       score = 0.7;
       why.append("end of stream right after a request");
+    } else if (e.abortedBeforeWrite()) {
+      // A server's FIN lets the first write through; only an RST that came in while the
+      // connection sat idle makes the very first write fail.
+      score = 0.2;
+      why.append(kind == FailureKind.BROKEN_PIPE ? "broken pipe" : "reset")
+          .append(" on the very first write after the pause (nothing written since the last read:")
+          .append(" an RST had come in while it sat idle, not a server's FIN alone)");
     } else if (kind == FailureKind.BROKEN_PIPE) {
       score = 0.65;
-      why.append("broken pipe as the first failure (the peer had closed)");
+      why.append("broken pipe on a write after one that went through (the peer had closed)");
     } else if (kind == FailureKind.RESET) {
       score = 0.3;
       why.append("RST");
@@ -44,12 +53,23 @@ final class KeepaliveMismatchRule implements Rule {
       why.append("; ").append(finFirst).append(finFirst == 1 ? " earlier failure" : " earlier failures")
           .append(" to this peer after a pause came after a FIN");
     }
-    if (e.idleLimitConsistent()) {
+    if (e.idleLimitNarrow()) {
       score += 0.1;
+    } else if (e.idleLimitConsistent()) {
+      score += 0.05;
     } else if (e.idleContradicted()) {
       score -= 0.35;
     }
     why.append("; ").append(e.idleLimitText());
+    if (e.facts.operation() == Operation.WRITE
+        && e.facts.writtenSinceRead() >= e.t.mediumRequest) {
+      score -= 0.3;
+      why.append("; but ").append(Sizes.format(e.facts.writtenSinceRead()))
+          .append(" went out before the failure: a connection the server had closed fails at")
+          .append(" its second write, not after ").append(Sizes.format(e.t.mediumRequest));
+    }
+    score -= e.refusedAfterPenalty(why);
+    score -= e.lossPenalty(why);
     String server = null;
     for (TimeoutCatalog.Entry h : TimeoutCatalog.matching(e.shortestFailedIdle(), e.t.catalogTolerance)) {
       if (h.hop() == TimeoutCatalog.Hop.SERVER && server == null) {

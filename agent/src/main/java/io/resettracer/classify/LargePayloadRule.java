@@ -13,6 +13,9 @@ import io.resettracer.model.Sizes;
  */
 final class LargePayloadRule implements Rule {
 
+  /** Cut offsets within this factor of each other count as one limit. */
+  private static final long SAME_OFFSET_RATIO = 3;
+
   @Override
   public Candidate judge(ResetEvidence e) {
     long inFlight = e.facts.writtenSinceRead();
@@ -30,17 +33,34 @@ final class LargePayloadRule implements Rule {
     } else {
       why.append(", cut awaiting the reply");
     }
-    int similar = 0;
+    // A size limit cuts every upload past one offset (the limit plus what the buffers held);
+    // loss cuts them wherever a stall happens to fall.
+    int earlier = 0;
+    long least = inFlight;
+    long most = inFlight;
     for (PastReset r : e.history.samePeer()) {
       if (r.writtenSinceRead() >= e.t.mediumRequest) {
-        similar++;
+        earlier++;
+        least = Math.min(least, r.writtenSinceRead());
+        most = Math.max(most, r.writtenSinceRead());
       }
     }
-    if (similar > 0) {
+    if (earlier > 0 && most <= least * SAME_OFFSET_RATIO) {
       score += 0.1;
-      why.append("; ").append(similar).append(similar == 1 ? " earlier upload to " : " earlier uploads to ").append(e.facts.peer())
-          .append(similar == 1 ? " was cut the same way" : " were cut the same way");
+      why.append("; ").append(earlier).append(earlier == 1 ? " earlier upload to " : " earlier uploads to ").append(e.facts.peer())
+          .append(earlier == 1 ? " was cut the same way" : " were cut the same way")
+          .append(" (").append(Sizes.format(least)).append("–").append(Sizes.format(most)).append(")");
+    } else if (earlier > 0 && e.lossy()) {
+      // Offsets alone vary with a size limit too (redis refusing one value: cuts from 81 KiB to
+      // 638 KiB, measured, as the socket buffers happened to hold); on a lossy path they are the
+      // places where a stall made the server give up.
+      score -= 0.2;
+      why.append("; but ").append(earlier + 1).append(" uploads to ").append(e.facts.peer())
+          .append(" were cut at widely varying offsets (").append(Sizes.format(least)).append("–")
+          .append(Sizes.format(most)).append(") on a lossy path: a size limit cuts near one");
     }
+    score -= e.refusedAfterPenalty(why);
+    score -= e.lossPenalty(why);
     String rec =
         e.facts.peer() + " (or a proxy before it) refuses request bodies this large and closed"
             + " mid-upload, after " + Sizes.format(inFlight) + " had been sent: raise its body"

@@ -24,14 +24,14 @@ final class NetworkDeviceRule implements Rule {
     if (kind != FailureKind.RESET && kind != FailureKind.BROKEN_PIPE) {
       return null;
     }
-    int hosts = e.burstHosts.size();
+    int hosts = e.hostsInBurst();
     double score = 0;
     StringBuilder why = new StringBuilder();
     String rec;
     if (hosts >= 2) {
       score = hosts >= e.t.deviceHosts ? 0.75 : 0.55;
       why.append(hosts).append(" different hosts (").append(String.join(", ", e.burstHosts))
-          .append(") reset within ").append(Durations.format(e.t.burstWindow))
+          .append(hosts > e.burstHosts.size() ? ", …" : "").append(") reset within ").append(Durations.format(e.t.burstWindow))
           .append(" (device threshold ").append(e.t.deviceHosts).append(" hosts)");
       rec = "a firewall, NAT or load balancer between this host and " + String.join(", ", e.burstHosts)
           + " cut its flows at once (policy change, state-table overflow, conntrack INVALID):"

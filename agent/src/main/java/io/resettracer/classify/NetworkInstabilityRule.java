@@ -13,8 +13,8 @@ final class NetworkInstabilityRule implements Rule {
   @Override
   public Candidate judge(ResetEvidence e) {
     FailureKind kind = e.facts.kind();
-    double ratio = e.host.retransmitRatio();
-    boolean lossy = ratio >= 0 && ratio * 1000 >= e.t.retransmitHigh;
+    double ratio = e.retransmitShare();
+    boolean lossy = e.lossy();
     double score;
     StringBuilder why = new StringBuilder();
     if (kind == FailureKind.TIMED_OUT) {
@@ -35,7 +35,11 @@ final class NetworkInstabilityRule implements Rule {
       why.append(String.format(Locale.ROOT, "; %.1f ‰ of TCP segments retransmitted in the last %s"
               + " (%d of %d; threshold %d ‰)", ratio * 1000, Durations.format(e.host.counterSpanNanos()),
           e.host.segmentsRetransmitted(), e.host.segmentsOut(), e.t.retransmitHigh));
-      score += lossy ? 0.25 : -0.1;
+      // The share is the strongest evidence there is of the path: heavy loss weighs more.
+      score += e.heavyLoss() ? 0.4 : lossy ? 0.25 : -0.1;
+    } else if (e.host.segmentsOut() > 0) {
+      why.append("; too few TCP segments sent (").append(e.host.segmentsOut())
+          .append(", a rate needs ").append(e.t.minSegments).append(") to tell the loss");
     }
     if (e.host.tcpTimeouts() > 0) {
       score += 0.05;

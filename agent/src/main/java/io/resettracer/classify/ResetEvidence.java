@@ -1,5 +1,6 @@
 package io.resettracer.classify;
 
+import io.resettracer.model.BurstContext;
 import io.resettracer.model.Durations;
 import io.resettracer.model.FailureKind;
 import io.resettracer.model.HostSnapshot;
@@ -33,6 +34,18 @@ public final class ResetEvidence {
   final List<PastReset> pausedSamePeer = new ArrayList<>();
   /** Refused connects to the peer within the refusal window. */
   final int refusedRecently;
+  /** The burst as its grouper saw it, or {@link BurstContext#UNKNOWN}. */
+  final BurstContext burst;
+  /** Distinct ports of this reset's host reset within the burst window, this one included. */
+  private final int portsOfHostSeen;
+  /** ...and within {@link #AT_ONCE_NANOS} of this reset: one event at the host. */
+  final int portsOfHostAtOnce;
+
+  /**
+   * Resets closer than this are one event: a process's sockets are reset together when it dies;
+   * flows that time out are reset one by one, as each is next used.
+   */
+  static final long AT_ONCE_NANOS = 50_000_000L;
 
   public ResetEvidence(ResetFacts facts, ResetHistory history, HostSnapshot host, Thresholds t) {
     this.facts = facts;
@@ -50,11 +63,24 @@ public final class ResetEvidence {
         pausedSamePeer.add(r);
       }
     }
+    Set<Integer> ports = new java.util.HashSet<>();
+    Set<Integer> atOnce = new java.util.HashSet<>();
+    ports.add(facts.remotePort());
+    atOnce.add(facts.remotePort());
     for (PastReset r : history.otherPeers()) {
       if (Math.abs(r.agoNanos()) <= t.burstWindow && !r.remoteAddress().isEmpty()) {
         burstHosts.add(r.remoteAddress());
+        if (r.remoteAddress().equals(facts.remoteAddress())) {
+          ports.add(r.remotePort());
+          if (r.agoNanos() <= AT_ONCE_NANOS) {
+            atOnce.add(r.remotePort());
+          }
+        }
       }
     }
+    portsOfHostSeen = ports.size();
+    portsOfHostAtOnce = atOnce.size();
+    burst = history.burst() == null ? BurstContext.UNKNOWN : history.burst();
     int refused = 0;
     for (long ago : history.refusedConnectAgoNanos()) {
       if (Math.abs(ago) <= t.refusalWindow) {
@@ -79,9 +105,74 @@ public final class ResetEvidence {
     return facts.exchanges() == 0 && facts.bytesRead() == 0;
   }
 
-  /** The peer closed (FIN) before the failure: end of stream, or a broken pipe as first failure. */
-  static boolean finFirst(FailureKind k) {
-    return k == FailureKind.PREMATURE_EOF || k == FailureKind.BROKEN_PIPE;
+  /**
+   * The very first write after the last read failed: the connection was already aborted (an RST
+   * had come in) while it sat unused. A peer that only closed (FIN) lets that first write through,
+   * its kernel answers it with an RST, and the failure comes later: end of stream or a reset on the
+   * read, or a broken pipe on a second write.
+   */
+  boolean abortedBeforeWrite() {
+    return abortedBeforeWrite(facts.operation(), facts.kind(), facts.writtenSinceRead());
+  }
+
+  static boolean abortedBeforeWrite(Operation op, FailureKind k, long writtenSinceRead) {
+    return op == Operation.WRITE && writtenSinceRead == 0
+        && (k == FailureKind.RESET || k == FailureKind.BROKEN_PIPE);
+  }
+
+  /**
+   * The peer closed (FIN) before the failure: end of stream, or a broken pipe on a write that
+   * followed one that went through (a broken pipe on the first write means an RST came first).
+   */
+  static boolean finFirst(PastReset r) {
+    return r.kind() == FailureKind.PREMATURE_EOF
+        || (r.kind() == FailureKind.BROKEN_PIPE && r.writtenSinceRead() > 0);
+  }
+
+  /** Distinct hosts in this reset's burst: what the grouper saw, or else the history's. */
+  int hostsInBurst() {
+    return Math.max(burstHosts.size(), burst.hosts());
+  }
+
+  /** Distinct ports of this reset's host in its burst, this one included. */
+  int portsOfHostInBurst() {
+    return Math.max(portsOfHostSeen, burst.portsOfHost());
+  }
+
+  /**
+   * The share of TCP segments this host retransmitted in the last interval, or -1 when unknown or
+   * when too few segments were sent for a share to mean anything (6 of 61 is not a rate).
+   */
+  double retransmitShare() {
+    double ratio = host.retransmitRatio();
+    if (ratio < 0 || host.segmentsOut() < t.minSegments) {
+      return -1;
+    }
+    return host.segmentsRetransmitted() < t.minRetransmits ? 0 : ratio;
+  }
+
+  /** Retransmissions past the lossy threshold, on a sample large enough to be a rate. */
+  boolean lossy() {
+    return retransmitShare() * 1000 >= t.retransmitHigh;
+  }
+
+  /** Retransmissions past the heavy threshold (tens of per cent): the path, not the peer. */
+  boolean heavyLoss() {
+    return retransmitShare() * 1000 >= t.retransmitHeavy;
+  }
+
+  /**
+   * What a lossy path takes from a cause that assumes a healthy one (an idle limit, a close, a
+   * crash, a size limit), with the reason appended to {@code why}; 0 on a healthy path.
+   */
+  double lossPenalty(StringBuilder why) {
+    if (!lossy()) {
+      return 0;
+    }
+    why.append(String.format(java.util.Locale.ROOT,
+        "; but %.0f ‰ of this host's TCP segments were retransmitted (%d of %d): a lossy path",
+        retransmitShare() * 1000, host.segmentsRetransmitted(), host.segmentsOut()));
+    return heavyLoss() ? 0.3 : 0.15;
   }
 
   /** Resets of this burst (this one included) whose connection had been idle past the threshold. */
@@ -123,7 +214,34 @@ public final class ResetEvidence {
   int finFirstAfterPause() {
     int n = 0;
     for (PastReset r : pausedSamePeer) {
-      if (finFirst(r.kind())) {
+      if (finFirst(r)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Connects to this reset's host refused after its burst began (fed with the burst). */
+  int refusedAfter() {
+    return burst.refusedAfter();
+  }
+
+  /** Appends why refusals after the burst speak against a cause that leaves the peer up. */
+  double refusedAfterPenalty(StringBuilder why) {
+    if (refusedAfter() == 0) {
+      return 0;
+    }
+    why.append("; but ").append(refusedAfter())
+        .append(refusedAfter() == 1 ? " connect" : " connects").append(" to ")
+        .append(facts.remoteAddress()).append(" refused right after: the peer itself went away");
+    return 0.4;
+  }
+
+  /** Earlier failures to the same peer after a pause whose first write found it aborted. */
+  int abortedBeforeWriteAfterPause() {
+    int n = 0;
+    for (PastReset r : pausedSamePeer) {
+      if (abortedBeforeWrite(r.operation(), r.kind(), r.writtenSinceRead())) {
         n++;
       }
     }
@@ -137,6 +255,14 @@ public final class ResetEvidence {
   /** The learnt limit: every failure came after at least this idle, and no survivor idled longer. */
   boolean idleLimitConsistent() {
     return survivedIdle() >= 0 && survivedIdle() < shortestFailedIdle();
+  }
+
+  /**
+   * The learnt limit is narrow: a survivor idled at least a quarter of the shortest failing idle.
+   * A survivor of 4 ms says little about failures at 2 s: the limit could be anywhere between.
+   */
+  boolean idleLimitNarrow() {
+    return idleLimitConsistent() && survivedIdle() * 4 >= shortestFailedIdle();
   }
 
   /** A connection to this peer survived a longer idle than this one: idle did not kill it. */

@@ -1,8 +1,10 @@
 package io.resettracer.classify;
 
 import io.resettracer.model.Durations;
+import io.resettracer.model.Operation;
 import io.resettracer.model.PastReset;
 import io.resettracer.model.Role;
+import io.resettracer.model.Sizes;
 
 
 /**
@@ -23,7 +25,13 @@ final class ResourceExhaustionRule implements Rule {
     why.append("a brand-new connection (").append(Durations.format(e.facts.connectionAgeNanos()))
         .append(" old, threshold ").append(Durations.format(e.t.youngAge))
         .append(") reset with 0 bytes ever read");
-    if (e.requestInFlight()) {
+    if (e.facts.operation() == Operation.CONNECT) {
+      // Reset, not refused: something took the handshake and aborted it at once, as a full
+      // accept queue (tcp_abort_on_overflow) or a connection limit does.
+      score += 0.1;
+      why.append(", the connect itself (taken, then aborted: a full accept queue or a connection"
+          + " limit, where a process gone refuses)");
+    } else if (e.requestInFlight()) {
       score += 0.05;
       why.append(" after its first request was sent");
     }
@@ -51,10 +59,22 @@ final class ResourceExhaustionRule implements Rule {
           .append(e.host.fileDescriptorLimit()).append(" file descriptors open");
       local = "; on this host raise ulimit -n (" + e.host.fileDescriptorLimit() + " now)";
     }
-    if (e.refusedRecently > 0) {
+    if (e.facts.writtenSinceRead() >= e.t.mediumRequest) {
+      score -= 0.3;
+      why.append("; but ").append(Sizes.format(e.facts.writtenSinceRead()))
+          .append(" went out first: a server at capacity resets a connection at its first request,")
+          .append(" it does not take its body");
+    }
+    if (e.refusedRecently > 0 || e.refusedAfter() > 0) {
       score -= 0.15;
       why.append("; but connects to it were refused (a peer gone, not full)");
     }
+    if (e.hostsInBurst() >= e.t.deviceHosts) {
+      score -= 0.3;
+      why.append("; but ").append(e.hostsInBurst())
+          .append(" hosts reset at once: a device in the path, not one peer's capacity");
+    }
+    score -= e.lossPenalty(why);
     String rec =
         e.facts.peer() + " cannot take more connections: raise its accept backlog"
             + " (net.core.somaxconn, the server's backlog), its file-descriptor limit and capacity;"

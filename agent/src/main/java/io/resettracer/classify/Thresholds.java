@@ -22,8 +22,12 @@ public final class Thresholds {
   long burstWindow = 1 * S;
   /** Distinct hosts reset within a burst that point at a device in the path rather than a peer. */
   long deviceHosts = 3;
-  /** A connection younger than this with nothing read is brand new. */
-  long youngAge = 1 * S;
+  /**
+   * A connection younger than this with nothing read is brand new: a few round trips, and the
+   * stalls of a loaded client between its connect and its first request (over 1 s measured on a
+   * busy 2-core machine).
+   */
+  long youngAge = 3 * S;
   /** Bytes written since the last read from which a request counts as a large upload. */
   long largeRequest = 1024 * 1024;
   /** Bytes written since the last read from which a request may be a large upload. */
@@ -34,6 +38,12 @@ public final class Thresholds {
   long catalogTolerance = 100;
   /** Retransmitted segments per mille of segments sent that mean a lossy path. */
   long retransmitHigh = 20;
+  /** ...and that mean heavy loss (tens of per cent): the path rather than the peer failed. */
+  long retransmitHeavy = 100;
+  /** Segments sent in the interval below which a retransmission share is not a rate. */
+  long minSegments = 200;
+  /** Retransmitted segments below which no share is called lossy, however few were sent. */
+  long minRetransmits = 5;
   /** File descriptors in use per mille of the limit that mean this host is near exhaustion. */
   long fdHigh = 900;
   /** The verdict needs at least this score (per mille) to be named rather than UNKNOWN. */
@@ -58,6 +68,9 @@ public final class Thresholds {
       duration("refusalWindow", t -> t.refusalWindow, (t, v) -> t.refusalWindow = v);
       count("catalogTolerance", t -> t.catalogTolerance, (t, v) -> t.catalogTolerance = v);
       count("retransmitHigh", t -> t.retransmitHigh, (t, v) -> t.retransmitHigh = v);
+      count("retransmitHeavy", t -> t.retransmitHeavy, (t, v) -> t.retransmitHeavy = v);
+      count("minSegments", t -> t.minSegments, (t, v) -> t.minSegments = v);
+      count("minRetransmits", t -> t.minRetransmits, (t, v) -> t.minRetransmits = v);
       count("fdHigh", t -> t.fdHigh, (t, v) -> t.fdHigh = v);
       count("minScore", t -> t.minScore, (t, v) -> t.minScore = v);
       count("minMargin", t -> t.minMargin, (t, v) -> t.minMargin = v);

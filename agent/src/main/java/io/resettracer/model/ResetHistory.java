@@ -14,13 +14,28 @@ import java.util.List;
  * @param longestSurvivedIdleNanos the longest idle before an exchange that then completed, on any
  *     connection to the peer; -1 when none is known
  * @param connectsToPeer connections opened to the peer so far (to tell, later, if it came back)
+ * @param burst the burst this reset belongs to, when the caller knows it (see {@link BurstContext})
  */
 public record ResetHistory(
     List<PastReset> samePeer,
     List<PastReset> otherPeers,
     List<Long> refusedConnectAgoNanos,
     long longestSurvivedIdleNanos,
-    long connectsToPeer) {
+    long connectsToPeer,
+    BurstContext burst) {
 
   public static final ResetHistory NONE = new ResetHistory(List.of(), List.of(), List.of(), -1, 0);
+
+  /** A history without burst context: the rules judge from the resets seen so far. */
+  public ResetHistory(List<PastReset> samePeer, List<PastReset> otherPeers,
+      List<Long> refusedConnectAgoNanos, long longestSurvivedIdleNanos, long connectsToPeer) {
+    this(samePeer, otherPeers, refusedConnectAgoNanos, longestSurvivedIdleNanos, connectsToPeer,
+        BurstContext.UNKNOWN);
+  }
+
+  /** The same history with the burst's picture added. */
+  public ResetHistory withBurst(BurstContext b) {
+    return new ResetHistory(samePeer, otherPeers, refusedConnectAgoNanos, longestSurvivedIdleNanos,
+        connectsToPeer, b);
+  }
 }

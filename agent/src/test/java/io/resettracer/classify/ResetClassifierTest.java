@@ -118,7 +118,7 @@ class ResetClassifierTest {
     assertEquals(Verdict.RESOURCE_EXHAUSTION, c.verdict());
     assertEquals(0.9f, c.confidence(), 0.001);
     assertEquals(
-        "a brand-new connection (3 ms old, threshold 1.0 s) reset with 0 bytes ever read after its first request was sent; 3 brand-new connections to 127.0.0.1:7000 reset within 1.0 s; this host's accept queues overflowed 3 times in the last 5.0 s",
+        "a brand-new connection (3 ms old, threshold 3.0 s) reset with 0 bytes ever read after its first request was sent; 3 brand-new connections to 127.0.0.1:7000 reset within 1.0 s; this host's accept queues overflowed 3 times in the last 5.0 s",
         c.evidence());
     assertEquals(
         "127.0.0.1:7000 cannot take more connections: raise its accept backlog (net.core.somaxconn, the server's backlog), its file-descriptor limit and capacity; limit this client's connection rate and reuse pooled connections",
@@ -155,7 +155,7 @@ class ResetClassifierTest {
   void instability() {
     Classification c = classify("read timed-out peer=10.1.0.2:5432 idle=100ms exchanges=40 wsr=200", ResetHistory.NONE, new HostSnapshot(50, 1024, 5_000_000_000L, 2000, 300, 12, 0, -1, -1));
     assertEquals(Verdict.NETWORK_INSTABILITY, c.verdict());
-    assertEquals(0.9f, c.confidence(), 0.001);
+    assertEquals(0.95f, c.confidence(), 0.001);
     assertEquals(
         "the kernel gave up retransmitting (\"Connection timed out\") on an established connection; 150.0 ‰ of TCP segments retransmitted in the last 5.0 s (300 of 2000; threshold 20 ‰); 12 retransmission timeouts",
         c.evidence());
@@ -223,4 +223,172 @@ class ResetClassifierTest {
         TimeoutCatalog.matching(nanos("351s"), 100).stream().map(TimeoutCatalog.Entry::name).toList());
     assertEquals(List.of(), TimeoutCatalog.matching(nanos("340s"), 100));
   }
+
+  /**
+   * A balancer that drops an idle flow with an RST (HAProxy's nolinger, measured): the very first
+   * write after the pause fails, nothing written since the last read. A server's FIN would have let
+   * that write through.
+   */
+  @Test
+  void aFirstWriteThatFailsAfterAPauseIsAMiddleboxIdleLimit() {
+    Classification c = classify("write broken-pipe peer=10.101.1.1:8080 idle=1.7s exchanges=2 wsr=0", ResetHistory.NONE, none);
+    assertEquals(Verdict.IDLE_TIMEOUT, c.verdict());
+    assertEquals(0.65f, c.confidence(), 0.001);
+    assertEquals(
+        "the very first write after the pause failed (\"Broken pipe\", nothing written since the last read): the connection had been aborted (RST) while it sat idle, which a server's close (FIN) never does; on a reused connection (2 exchanges) after 1.7 s idle (threshold 1.0 s); failure after 1.7 s idle",
+        c.evidence());
+  }
+
+  /** A server's FIN lets the request's head through; its body's write then meets the RST. */
+  @Test
+  void aBrokenPipeOnASecondWriteAfterAPauseIsAServerClose() {
+    Classification c = classify("write broken-pipe peer=127.0.0.1:8080 idle=1.6s exchanges=2 wsr=200", ResetHistory.NONE, none);
+    assertEquals(Verdict.KEEPALIVE_MISMATCH, c.verdict());
+    assertEquals(0.75f, c.confidence(), 0.001);
+  }
+
+  /** Earlier first-write failures are RSTs, not FINs: they do not count as a server closing. */
+  @Test
+  void earlierFirstWriteFailuresAreNotFins() {
+    Classification c = classify("write broken-pipe peer=10.101.1.1:8080 idle=1.7s exchanges=2 wsr=0", new ResetHistory(List.of(past("2ms", "write broken-pipe peer=10.101.1.1:8080 idle=1.7s exchanges=2 wsr=0"), past("3s", "write broken-pipe peer=10.101.1.1:8080 idle=1.7s exchanges=1 wsr=0")), List.of(), List.of(), nanos("0.6s"), 6), none);
+    assertEquals(Verdict.IDLE_TIMEOUT, c.verdict());
+    assertEquals(0.9f, c.confidence(), 0.001);
+  }
+
+  /** Heavy retransmission beside a reset after a pause: the path, not an idle limit. */
+  @Test
+  void heavyLossMovesTheVerdictToThePath() {
+    Classification c = classify("read reset idle=2.5s exchanges=3 wsr=23", ResetHistory.NONE, new HostSnapshot(50, 1024, 5_000_000_000L, 2000, 600, 9, 0, -1, -1));
+    assertEquals(Verdict.NETWORK_INSTABILITY, c.verdict());
+    assertEquals(0.8f, c.confidence(), 0.001);
+  }
+
+  /** 6 retransmitted of 61 sent is no rate: no loss is claimed from it. */
+  @Test
+  void aSmallSampleIsNotARetransmissionRate() {
+    Classification c = classify("read reset idle=2.5s exchanges=3 wsr=23", ResetHistory.NONE, new HostSnapshot(50, 1024, 5_000_000_000L, 61, 6, 1, 0, -1, -1));
+    assertEquals(Verdict.IDLE_TIMEOUT, c.verdict());
+    assertEquals(0.6f, c.confidence(), 0.001);
+  }
+
+  /**
+   * Under loss (a server's body timeout cutting stalled uploads), cuts from 90 KiB to 3 MiB are not
+   * a size limit.
+   */
+  @Test
+  void uploadsCutAtWidelyVaryingOffsetsOnALossyPathAreNotASizeLimit() {
+    Classification c = classify("write reset peer=10.1.0.2:80 exchanges=1 wsr=300KiB written=300KiB read=100 age=12s", new ResetHistory(List.of(past("2s", "write reset peer=10.1.0.2:80 exchanges=1 wsr=3MiB age=30s"), past("4s", "write reset peer=10.1.0.2:80 exchanges=2 wsr=90KiB age=5s")), List.of(), List.of(), -1, 3), new HostSnapshot(50, 1024, 5_000_000_000L, 4000, 400, 20, 0, -1, -1));
+    assertEquals(Verdict.NETWORK_INSTABILITY, c.verdict());
+    assertTrue(c.evidence().contains("100.0 ‰ of TCP segments retransmitted"), c.evidence());
+  }
+
+  /**
+   * redis refusing one 16 MiB value over and over (measured): the cuts fall from 81 KiB to 638 KiB,
+   * as much as the socket buffers happened to hold; on a healthy path that is still a size limit.
+   */
+  @Test
+  void aSizeLimitsCutsVaryWithTheBuffersOnAHealthyPath() {
+    Classification c = classify("write reset peer=10.126.2.10:6379 exchanges=1 wsr=638KiB written=638KiB read=106 age=700ms", new ResetHistory(List.of(past("150ms", "write reset peer=10.126.2.10:6379 exchanges=1 wsr=392KiB age=560ms"), past("1.5s", "write reset peer=10.126.2.10:6379 exchanges=1 wsr=81KiB age=1.2s")), List.of(), List.of(), -1, 3), none);
+    assertEquals(Verdict.LARGE_PAYLOAD, c.verdict());
+  }
+
+  /**
+   * Pooled connections idle a while, then several services of one host reset together and its
+   * connects refused right after (the burst's picture, as its grouper feeds it): a crash, not an
+   * idle limit.
+   */
+  @Test
+  void aHostsServicesResetTogetherThenRefusedIsACrashWhateverTheIdle() {
+    ResetHistory h = new ResetHistory(List.of(), List.of(), List.of(), -1, 6)
+        .withBurst(new io.resettracer.model.BurstContext(6, 1, 3, 4, 0, true));
+    Classification c = classify("read reset peer=10.0.0.9:6380 idle=1.2s exchanges=3 wsr=30", h, none);
+    assertEquals(Verdict.PEER_CRASH, c.verdict());
+    assertTrue(c.evidence().contains("3 ports of 10.0.0.9 failed together; 4 connects to 10.0.0.9 refused right after"), c.evidence());
+  }
+
+
+  /**
+   * redis refusing a 16 MiB value (measured): 143 KiB went out after a pause, then the RST. A flow
+   * a middlebox forgot is reset at its first packet, so this is the peer refusing the body.
+   */
+  @Test
+  void anUploadCutAfterAPauseIsNotAnIdleLimit() {
+    Classification c = classify("write reset peer=10.125.2.10:6379 idle=1.8s exchanges=2 wsr=143KiB written=143KiB read=111", ResetHistory.NONE, none);
+    assertEquals(Verdict.LARGE_PAYLOAD, c.verdict());
+    assertEquals(0.55f, c.confidence(), 0.001);
+  }
+
+  /** A download reset by its server mid-reply after a stall: the RST answered no request. */
+  @Test
+  void aResetMidReplyIsNotAnIdleLimit() {
+    Classification c = classify("read reset peer=10.128.2.10:80 idle=1.0s exchanges=2 wsr=0 read=37KiB", ResetHistory.NONE, none);
+    assertEquals(Verdict.UNKNOWN, c.verdict());
+    assertTrue(c.evidence().contains("but nothing had been sent since the last read: the RST answered no request"), c.evidence());
+  }
+
+  /**
+   * A stateful firewall that lost its table resets flows to three hosts at once; a busy connection
+   * stalled 1.1 s on a loaded machine is among them. With the burst's picture it is the device.
+   */
+  @Test
+  void threeHostsInTheBurstOutweighAnIdleThatJustPassedTheThreshold() {
+    ResetHistory h = new ResetHistory(List.of(), List.of(), List.of(), -1, 6)
+        .withBurst(new io.resettracer.model.BurstContext(6, 3, 1, 0, 6, true));
+    Classification c = classify("read reset peer=10.122.2.12:6379 idle=1.1s exchanges=10 wsr=25", h, none);
+    assertEquals(Verdict.NETWORK_DEVICE, c.verdict());
+  }
+
+
+  /**
+   * Three redis servers of one host killed with requests outstanding, their pooled connections idle
+   * 1.9 s before (measured): without the refusals that followed, an idle limit is not ruled out,
+   * but services of one host reset within milliseconds of each other speak against it: no verdict
+   * yet, rather than a confident idle timeout.
+   */
+  @Test
+  void servicesOfOneHostResetAtOnceAfterAPauseAreNotConfidentlyAnIdleLimit() {
+    Classification c = classify("read reset peer=10.111.2.10:6381 idle=1.9s exchanges=2 wsr=25 age=2.5s",
+        new ResetHistory(List.of(past("1ms", "read reset peer=10.111.2.10:6381 idle=1.9s exchanges=2 wsr=25 age=2.4s")),
+            List.of(past("2ms", "read reset peer=10.111.2.10:6379 idle=1.9s exchanges=2 wsr=25"), past("3ms", "read reset peer=10.111.2.10:6380 idle=1.9s exchanges=2 wsr=25")),
+            List.of(), nanos("1ms"), 6), none);
+    assertEquals(Verdict.UNKNOWN, c.verdict());
+    assertTrue(c.evidence().contains("3 services (ports) of 10.111.2.10 were reset within 50 ms"), c.evidence());
+  }
+
+
+  /** HAProxy at its connection limit (measured): the connect itself is reset, not refused. */
+  @Test
+  void aConnectThatIsResetIsAPeerAtCapacity() {
+    Classification c = classify("connect reset peer=10.117.1.1:8080 age=0s", ResetHistory.NONE, none);
+    assertEquals(Verdict.RESOURCE_EXHAUSTION, c.verdict());
+    assertEquals(0.55f, c.confidence(), 0.001);
+  }
+
+  /**
+   * HAProxy denying bodies over 256 KiB (measured): new connections cut mid-upload at 78 KiB, one
+   * after another. One peer's connections failing together is not a crash when every one of them
+   * was cut mid-upload at one offset.
+   */
+  @Test
+  void uploadsCutTogetherAtOneOffsetAreNotACrash() {
+    Classification c = classify("write broken-pipe peer=10.123.1.1:8080 age=42ms wsr=78KiB written=78KiB",
+        new ResetHistory(List.of(past("100ms", "write broken-pipe peer=10.123.1.1:8080 age=40ms wsr=79KiB written=79KiB"), past("300ms", "write broken-pipe peer=10.123.1.1:8080 exchanges=1 idle=1.2s wsr=79KiB written=79KiB"), past("500ms", "write broken-pipe peer=10.123.1.1:8080 exchanges=1 idle=1.3s wsr=79KiB written=79KiB")), List.of(), List.of(), -1, 4), none);
+    assertEquals(Verdict.LARGE_PAYLOAD, c.verdict());
+  }
+
+
+  /**
+   * nginx and Apache httpd on one host killed with requests outstanding (measured): Apache's
+   * connection read end of stream after a 1.9 s pause, exactly as a stale keep-alive does. Only the
+   * burst tells: two ports of the host cut together, then its connects refused.
+   */
+  @Test
+  void anEndOfStreamAfterAPauseIsACrashWhenTheHostThenRefuses() {
+    ResetHistory h = new ResetHistory(List.of(), List.of(), List.of(), nanos("0.5s"), 4)
+        .withBurst(new io.resettracer.model.BurstContext(4, 1, 2, 6, 0, true));
+    Classification c = classify("read eof peer=10.114.2.10:81 idle=1.9s exchanges=3 wsr=124", h, none);
+    assertEquals(Verdict.PEER_CRASH, c.verdict());
+    assertEquals(0.7f, c.confidence(), 0.001);
+  }
+
 }
