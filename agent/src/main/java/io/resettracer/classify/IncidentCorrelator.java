@@ -1,5 +1,6 @@
 package io.resettracer.classify;
 
+import io.resettracer.model.BurstContext;
 import io.resettracer.model.Durations;
 import io.resettracer.model.ResetFacts;
 import java.util.EnumMap;
@@ -65,6 +66,30 @@ public final class IncidentCorrelator {
     }
     open.add(f, connectsBefore, atNanos);
     return open.id;
+  }
+
+  /**
+   * The burst's picture as a reset in it is judged: its resets and hosts so far, the ports of the
+   * reset's host among them, and the connects to that host refused or made since the burst began.
+   * {@link BurstContext#UNKNOWN} once the burst has been settled.
+   */
+  public synchronized BurstContext context(long burstId, String address, FollowUp followUp) {
+    Burst b = open;
+    if (b == null || b.id != burstId) {
+      return BurstContext.UNKNOWN;
+    }
+    int ports = 0;
+    int refused = 0;
+    long connected = 0;
+    for (PeerCount p : b.byPeer.values()) {
+      if (p.address.equals(address)) {
+        ports++;
+        refused += followUp.refusedSince(p.address, p.port, b.firstNanos);
+        connected += Math.max(0, followUp.connects(p.address, p.port) - p.connectsBefore);
+      }
+    }
+    return new BurstContext(b.resets, b.hosts.size(), ports, refused,
+        (int) Math.min(Integer.MAX_VALUE, connected), false);
   }
 
   /** The verdict of a reset added earlier, once it is judged; ignored if its burst has settled. */

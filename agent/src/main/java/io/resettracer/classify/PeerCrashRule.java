@@ -28,10 +28,14 @@ final class PeerCrashRule implements Rule {
       why.append("no other connection to ").append(e.facts.peer()).append(" failed within ")
           .append(Durations.format(e.t.burstWindow));
     } else {
-      long span = 0;
+      // Others may have come before this reset (a positive "ago") or after it (negative).
+      long first = 0;
+      long last = 0;
       for (PastReset r : e.burstSamePeer) {
-        span = Math.max(span, r.agoNanos());
+        first = Math.max(first, r.agoNanos());
+        last = Math.min(last, r.agoNanos());
       }
+      long span = first - last;
       why.append(others + 1).append(" connections to ").append(e.facts.peer())
           .append(" failed within ").append(Durations.format(span)).append(" (burst window ")
           .append(Durations.format(e.t.burstWindow)).append(")");

@@ -72,7 +72,7 @@ public final class ResetEvidence {
         burstHosts.add(r.remoteAddress());
         if (r.remoteAddress().equals(facts.remoteAddress())) {
           ports.add(r.remotePort());
-          if (r.agoNanos() <= AT_ONCE_NANOS) {
+          if (Math.abs(r.agoNanos()) <= AT_ONCE_NANOS) {
             atOnce.add(r.remotePort());
           }
         }

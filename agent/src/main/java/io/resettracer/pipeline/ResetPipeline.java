@@ -234,7 +234,9 @@ public final class ResetPipeline {
     CapturedFailure c = h.capture();
     Classification verdict;
     try {
-      verdict = classifier.classify(f, peers.historyAround(f, c.remote(), c.atNanos()),
+      verdict = classifier.classify(f,
+          peers.historyAround(f, c.remote(), c.atNanos())
+              .withBurst(incidents.context(h.burstId(), f.remoteAddress(), followUp)),
           host.snapshot());
     } catch (Throwable t) {
       ResetTracerHooks.swallow(t);
