@@ -73,10 +73,17 @@ final class IdleTimeoutRule implements Rule {
           .append(" went out before the RST: a flow a middlebox had forgotten is reset at its first")
           .append(" packet");
     } else if (e.facts.operation() == Operation.READ && e.facts.writtenSinceRead() == 0) {
-      // Nothing was sent since the last read, so the RST answered no packet after the pause: it
-      // came on its own, in the middle of a reply or while the connection rested.
-      score -= 0.2;
-      why.append("; but nothing had been sent since the last read: the RST answered no request");
+      if (e.facts.transport().readsWhileIdle()) {
+        // An event loop's read waits on every idle connection: a hop that resets flows idle past
+        // its limit (some load balancers send the RST on their own) is met at once.
+        why.append("; the RST came on its own while the connection rested (an event loop's read"
+            + " was waiting)");
+      } else {
+        // Nothing was sent since the last read, so the RST answered no packet after the pause: it
+        // came on its own, in the middle of a reply the application was reading.
+        score -= 0.2;
+        why.append("; but nothing had been sent since the last read: the RST answered no request");
+      }
     }
     if (e.portsOfHostAtOnce >= 2 && e.hostsInBurst() == 1) {
       score -= 0.2;

@@ -8,20 +8,23 @@ import io.resettracer.bootstrap.ResetTracerHooks;
  * here is a programming error, and {@link #of} says so instead of falling to a default.
  */
 public enum Transport {
-SOCKET(ResetTracerHooks.SOCKET, "socket", "java.net.Socket (NioSocketImpl)", true),
-  NIO(ResetTracerHooks.NIO, "nio", "java.nio SocketChannel", true),
-  ASYNC(ResetTracerHooks.ASYNC, "async", "AsynchronousSocketChannel", true),
+  SOCKET(ResetTracerHooks.SOCKET, "socket", "java.net.Socket (NioSocketImpl)", true, false),
+  // A channel may be blocking or behind a selector: its reads say nothing of the application's.
+  NIO(ResetTracerHooks.NIO, "nio", "java.nio SocketChannel", true, false),
+  ASYNC(ResetTracerHooks.ASYNC, "async", "AsynchronousSocketChannel", true, true),
   // Netty keeps some native errors made once, without a stack, and throws them again.
-  NETTY_EPOLL(ResetTracerHooks.NETTY_EPOLL, "netty-epoll", "Netty's native epoll transport", false),
-  NETTY_IO_URING(
-      ResetTracerHooks.NETTY_IO_URING, "netty-io_uring", "Netty's io_uring transport", false),
+  NETTY_EPOLL(
+      ResetTracerHooks.NETTY_EPOLL, "netty-epoll", "Netty's native epoll transport", false, true),
+  NETTY_IO_URING(ResetTracerHooks.NETTY_IO_URING, "netty-io_uring", "Netty's io_uring transport",
+      false, true),
   /**
    * Netty's kqueue transport reads and writes through the same {@code unix.FileDescriptor} as epoll;
    * its connections are told apart where they open. One first seen mid-life (opened before an
    * attach) carries the epoll label: the read path cannot afford to ask which it is.
    */
   NETTY_KQUEUE(
-      ResetTracerHooks.NETTY_KQUEUE, "netty-kqueue", "Netty's native kqueue transport", false);
+      ResetTracerHooks.NETTY_KQUEUE, "netty-kqueue", "Netty's native kqueue transport", false,
+      true);
 
   private static final Transport[] BY_CODE = new Transport[values().length];
 
@@ -39,12 +42,24 @@ SOCKET(ResetTracerHooks.SOCKET, "socket", "java.net.Socket (NioSocketImpl)", tru
   private final String label;
   private final String description;
   private final boolean exceptionsCarryTheirStack;
+  private final boolean readsWhileIdle;
 
-  Transport(int code, String label, String description, boolean exceptionsCarryTheirStack) {
+  Transport(int code, String label, String description, boolean exceptionsCarryTheirStack,
+      boolean readsWhileIdle) {
     this.code = code;
     this.label = label;
     this.description = description;
     this.exceptionsCarryTheirStack = exceptionsCarryTheirStack;
+    this.readsWhileIdle = readsWhileIdle;
+  }
+
+  /**
+   * True when an event loop keeps a read outstanding on every connection, idle ones too: an RST
+   * that lands while a connection rests fails a read at once, with nothing written since the last
+   * one. On a blocking socket such a read is the application reading more of a reply.
+   */
+  public boolean readsWhileIdle() {
+    return readsWhileIdle;
   }
 
   /**

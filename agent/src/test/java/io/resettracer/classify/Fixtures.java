@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * One-line fixtures: {@code "read reset peer=192.0.2.10:443 idle=350.2s exchanges=14 wsr=120"}.
- * The first words are the operation and the failure kind; the rest are key=value with units.
+ * The first words are the operation and the failure kind; the rest are key=value with units
+ * ({@code transport=netty-epoll}: a transport's label; socket unless told).
  */
 final class Fixtures {
 
@@ -30,7 +31,7 @@ final class Fixtures {
     return new ResetFacts(
         peer[0], Integer.parseInt(peer[1]), "10.0.0.5", 51234,
         Role.valueOf(kv.getOrDefault("role", "client").toUpperCase(Locale.ROOT)),
-        Transport.SOCKET, Operation.valueOf(words[0].toUpperCase(Locale.ROOT)), kind,
+        transport(kv.getOrDefault("transport", "socket")), Operation.valueOf(words[0].toUpperCase(Locale.ROOT)), kind,
         kind == FailureKind.PREMATURE_EOF ? "" : "java.net.SocketException",
         message(kind), !kv.containsKey("ageUnknown"),
         nanos(kv.getOrDefault("age", "60s")), nanos(kv.getOrDefault("idle", "0s")),
@@ -42,6 +43,15 @@ final class Fixtures {
   /** The same line as an earlier reset, {@code ago} before the one judged. */
   static PastReset past(String ago, String line) {
     return PastReset.of(facts(line), nanos(ago));
+  }
+
+  private static Transport transport(String label) {
+    for (Transport t : Transport.values()) {
+      if (t.label().equals(label)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException(label);
   }
 
   static long nanos(String d) {

@@ -239,6 +239,23 @@ class ResetClassifierTest {
         c.evidence());
   }
 
+  /**
+   * An event loop keeps a read waiting on its idle pooled connections: an RST sent on its own to a
+   * connection idle past a limit (a server or balancer that resets idle flows) fails that read at
+   * once, nothing written since the last one. On a blocking socket the same facts are a reply cut
+   * while the application read it.
+   */
+  @Test
+  void anRstMetByAnEventLoopWhileIdleIsAnIdleLimit() {
+    ResetHistory survivedShort = new ResetHistory(List.of(), List.of(), List.of(), nanos("317ms"), 2);
+    Classification c = classify("read reset peer=127.0.0.1:46021 idle=1.3s exchanges=2 wsr=0 transport=netty-epoll", survivedShort, none);
+    assertEquals(Verdict.IDLE_TIMEOUT, c.verdict(), c.evidence());
+    assertTrue(c.evidence().contains("the RST came on its own while the connection rested"), c.evidence());
+    Classification blocking = classify("read reset peer=127.0.0.1:46021 idle=1.3s exchanges=2 wsr=0", survivedShort, none);
+    assertTrue(blocking.confidence() < c.confidence(), blocking.evidence());
+    assertTrue(blocking.evidence().contains("the RST answered no request"), blocking.evidence());
+  }
+
   /** A server's FIN lets the request's head through; its body's write then meets the RST. */
   @Test
   void aBrokenPipeOnASecondWriteAfterAPauseIsAServerClose() {

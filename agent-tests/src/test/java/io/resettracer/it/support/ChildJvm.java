@@ -36,8 +36,21 @@ public final class ChildJvm {
     }
   }
 
-  public static final Path WORK = Path.of(System.getProperty("resettracer.workDir", "target/it"))
-      .toAbsolutePath();
+  /**
+   * Where children's output and recordings go; made here, since a test may name a file in it
+   * before any child has run (the first test of a clean build).
+   */
+  public static final Path WORK = workDir();
+
+  private static Path workDir() {
+    Path dir = Path.of(System.getProperty("resettracer.workDir", "target/it")).toAbsolutePath();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot make the tests' work folder " + dir, e);
+    }
+    return dir;
+  }
 
   private ChildJvm() {}
 
