@@ -39,9 +39,27 @@ public final class HostProbe {
 
   /** Takes a sample; called on the agent's thread only. */
   public void sample() {
+    sample(true);
+  }
+
+  /**
+   * @param countDescriptors whether to list the descriptors too: with tens of thousands open, the
+   *     listing is the one costly part of a sample, so between scheduled samples the last count
+   *     stands
+   */
+  private void sample(boolean countDescriptors) {
     long now = System.nanoTime();
     KernelTcpCounters c = linux ? readCounters() : null;
-    long[] fds = fileDescriptors();
+    long[] fds;
+    if (countDescriptors) {
+      fds = fileDescriptors();
+    } else {
+      Sample last;
+      synchronized (this) {
+        last = samples.peekLast();
+      }
+      fds = last == null ? fileDescriptors() : new long[] {last.openFds(), last.fdLimit()};
+    }
     Sample s = new Sample(now, c, gcMillis(), fds[0], fds[1]);
     synchronized (this) {
       if (samples.size() == 3) {
@@ -58,7 +76,7 @@ public final class HostProbe {
       newest = samples.peekLast();
     }
     if (newest == null || nowNanos - newest.atNanos() >= FRESH_NANOS) {
-      sample();
+      sample(false); // the counters now; the descriptors at the next scheduled sample
     }
   }
 

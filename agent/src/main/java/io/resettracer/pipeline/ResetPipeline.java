@@ -184,11 +184,11 @@ public final class ResetPipeline {
     while ((c = handOff.poll()) != null) {
       arrive(c);
     }
-    if (!held.isEmpty()) {
-      host.sampleIfStale(now);
-    } else if (now - nextHostSampleNanos >= 0) {
+    if (now - nextHostSampleNanos >= 0) {
       host.sample();
       nextHostSampleNanos = now + HostProbe.SAMPLE_EVERY_NANOS;
+    } else if (!held.isEmpty()) {
+      host.sampleIfStale(now);
     }
     while (!held.isEmpty() && (all || held.peekFirst().dueNanos() - now <= 0)) {
       judge(held.pollFirst());

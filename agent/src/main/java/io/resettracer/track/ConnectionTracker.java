@@ -208,28 +208,34 @@ public final class ConnectionTracker implements HookDispatcher {
   }
 
   /**
-   * End of stream is normally a clean close. Right after a request on a client connection that
-   * already carried exchanges, it is the peer having closed a connection the application reused:
-   * reported like a reset, once, as a premature close. Only a client's: a server reads end of stream
-   * right after its reply whenever a keep-alive client leaves, and a connection first seen mid-life
-   * could be either end. Only right after the request: a stale connection's end of stream is already
-   * waiting when the request is written, or arrives one round trip later. Later than that, the
-   * "request" may be a write recorded after its own response: a client that writes on one thread
-   * and reads on another (the JDK's HttpClient) can have the reply read before the writing thread
+   * End of stream is normally a clean close. Right after a request on a client connection, with no
+   * reply read since, it is the peer having closed under the request: reported like a reset, once,
+   * as a premature close. Three shapes: a reused keep-alive connection the peer had already closed
+   * (the stale keep-alive), a brand-new connection closed before its first reply (a server at
+   * capacity that accepts and closes), and, on a blocking socket, a request that waited long for a
+   * peer that then went away. Only a client's: a server reads end of stream right after its reply
+   * whenever a keep-alive client leaves, and a connection first seen mid-life could be either end.
+   *
+   * <p>On the channel paths, only right after the request: a client that writes on one thread and
+   * reads on another (the JDK's HttpClient) can have the reply read before the writing thread
    * leaves {@code write}, and the keep-alive close that ends the connection a second later would
-   * otherwise look like a request left unanswered.
+   * otherwise look like a request left unanswered. A blocking socket writes and reads on the
+   * application's thread, in order, so there the request is outstanding however long ago it was
+   * written.
    */
   private void endOfStream(ConnectionState s, Object connection) {
     boolean wasEof = s.eofSeen;
     s.eofSeen = true;
     long now = System.nanoTime();
-    if (!wasEof
-        && s.role == Role.CLIENT
-        && !s.failedBefore()
-        && s.lastOpWasWrite()
-        && s.writtenSinceRead > 0
-        && s.exchanges > 0
-        && now - s.lastIoNanos <= STALE_CLOSE_WINDOW_NANOS) {
+    if (wasEof || s.role != Role.CLIENT || s.failedBefore() || !s.lastOpWasWrite()
+        || s.writtenSinceRead <= 0) {
+      return;
+    }
+    boolean reused = s.exchanges > 0;
+    boolean brandNew = s.exchanges == 0 && s.bytesRead == 0;
+    boolean inOrder = s.transport == Transport.SOCKET;
+    if ((reused || brandNew)
+        && (inOrder || now - s.lastIoNanos <= STALE_CLOSE_WINDOW_NANOS)) {
       failed(s, connection, Operation.READ, null, FailureKind.PREMATURE_EOF, now);
     }
   }

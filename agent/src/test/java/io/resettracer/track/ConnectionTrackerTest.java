@@ -117,11 +117,40 @@ class ConnectionTrackerTest {
   }
 
   @Test
-  void endOfStreamOnTheFirstRequestIsNotReported() {
+  void endOfStreamOnABrandNewConnectionsFirstRequestIsAPrematureClose() {
+    // A server at capacity that accepts and closes: the request is written, no reply ever comes.
     tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection, null);
     tracker.written(connection, null, ResetTracerHooks.NIO, 20, null);
     tracker.read(connection, null, ResetTracerHooks.NIO, -1, null);
-    assertTrue(resets.isEmpty(), "not a reused connection");
+    assertEquals(1, resets.size());
+    assertEquals(FailureKind.PREMATURE_EOF, resets.get(0).kind());
+    assertEquals(0, resets.get(0).exchanges());
+  }
+
+  @Test
+  void endOfStreamAfterAGreetingAndARequestIsNotJudged() {
+    // Bytes read before the first request (a server's greeting, or a reply whose write the other
+    // thread recorded late): neither a stale keep-alive nor a connection that never got going.
+    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection, null);
+    tracker.read(connection, null, ResetTracerHooks.NIO, 12, null);
+    tracker.written(connection, null, ResetTracerHooks.NIO, 20, null);
+    tracker.read(connection, null, ResetTracerHooks.NIO, -1, null);
+    assertTrue(resets.isEmpty());
+  }
+
+  @Test
+  void onABlockingSocketARequestLongOutstandingIsStillAPrematureClose()
+      throws InterruptedException {
+    // A blocking socket writes and reads on one thread, in order: the request waited for a peer
+    // that then closed, however long it waited.
+    tracker.opened(connection, null, ResetTracerHooks.SOCKET, false, connection, null);
+    tracker.written(connection, null, ResetTracerHooks.SOCKET, 20, null);
+    tracker.read(connection, null, ResetTracerHooks.SOCKET, 10, null);
+    tracker.written(connection, null, ResetTracerHooks.SOCKET, 20, null);
+    Thread.sleep(ConnectionTracker.STALE_CLOSE_WINDOW_NANOS / 1_000_000 + 200);
+    tracker.read(connection, null, ResetTracerHooks.SOCKET, -1, null);
+    assertEquals(1, resets.size());
+    assertEquals(FailureKind.PREMATURE_EOF, resets.get(0).kind());
   }
 
   @Test
