@@ -211,9 +211,9 @@ public final class ConnectionTracker implements HookDispatcher {
    * End of stream is normally a clean close. Right after a request on a client connection, with no
    * reply read since, it is the peer having closed under the request: reported like a reset, once,
    * as a premature close. Three shapes: a reused keep-alive connection the peer had already closed
-   * (the stale keep-alive), a brand-new connection closed before its first reply (a server at
-   * capacity that accepts and closes), and, on a blocking socket, a request that waited long for a
-   * peer that then went away. Only a client's: a server reads end of stream right after its reply
+   * (the stale keep-alive), on a blocking socket a brand-new connection closed before its first
+   * reply (a server at capacity that accepts and closes), and, on a blocking socket too, a request
+   * that waited long for a peer that then went away. Only a client's: a server reads end of stream right after its reply
    * whenever a keep-alive client leaves, and a connection first seen mid-life could be either end.
    *
    * <p>On the channel paths, only right after the request: a client that writes on one thread and
@@ -232,8 +232,10 @@ public final class ConnectionTracker implements HookDispatcher {
       return;
     }
     boolean reused = s.exchanges > 0;
-    boolean brandNew = s.exchanges == 0 && s.bytesRead == 0;
     boolean inOrder = s.transport == Transport.SOCKET;
+    // Only where the application's own thread wrote and now waits: a channel's client may send
+    // one way and read the peer's orderly close as its answer.
+    boolean brandNew = inOrder && s.exchanges == 0 && s.bytesRead == 0;
     if ((reused || brandNew)
         && (inOrder || now - s.lastIoNanos <= STALE_CLOSE_WINDOW_NANOS)) {
       failed(s, connection, Operation.READ, null, FailureKind.PREMATURE_EOF, now);

@@ -117,14 +117,23 @@ class ConnectionTrackerTest {
   }
 
   @Test
-  void endOfStreamOnABrandNewConnectionsFirstRequestIsAPrematureClose() {
+  void endOfStreamOnABrandNewSocketsFirstRequestIsAPrematureClose() {
     // A server at capacity that accepts and closes: the request is written, no reply ever comes.
-    tracker.opened(connection, null, ResetTracerHooks.NIO, false, connection, null);
-    tracker.written(connection, null, ResetTracerHooks.NIO, 20, null);
-    tracker.read(connection, null, ResetTracerHooks.NIO, -1, null);
+    tracker.opened(connection, null, ResetTracerHooks.SOCKET, false, connection, null);
+    tracker.written(connection, null, ResetTracerHooks.SOCKET, 20, null);
+    tracker.read(connection, null, ResetTracerHooks.SOCKET, -1, null);
     assertEquals(1, resets.size());
     assertEquals(FailureKind.PREMATURE_EOF, resets.get(0).kind());
     assertEquals(0, resets.get(0).exchanges());
+  }
+
+  @Test
+  void endOfStreamOnABrandNewChannelsFirstWriteIsAnOrderlyClose() {
+    // A channel's client may send one way and take the peer's close as its answer.
+    tracker.opened(connection, null, ResetTracerHooks.ASYNC, false, connection, null);
+    tracker.written(connection, null, ResetTracerHooks.ASYNC, 1000, null);
+    tracker.read(connection, null, ResetTracerHooks.ASYNC, -1, null);
+    assertTrue(resets.isEmpty());
   }
 
   @Test
