@@ -4,6 +4,7 @@ import io.resettracer.model.Durations;
 import io.resettracer.model.HostSnapshot;
 import io.resettracer.model.ResetFacts;
 import io.resettracer.model.ResetHistory;
+import io.resettracer.model.Stage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,7 +28,8 @@ public class ResetClassifier {
           new ResourceExhaustionRule(),
           new NetworkDeviceRule(),
           new LargePayloadRule(),
-          new NetworkInstabilityRule());
+          new NetworkInstabilityRule(),
+          new TlsRefusalRule());
 
   public ResetClassifier() {
     this(Thresholds.defaults());
@@ -46,8 +48,15 @@ public class ResetClassifier {
     return classify(facts, ResetHistory.NONE, HostSnapshot.UNKNOWN);
   }
 
+  /** A reset judged with what surrounds it; its stage from its facts alone. */
   public Classification classify(ResetFacts facts, ResetHistory history, HostSnapshot host) {
-    ResetEvidence e = new ResetEvidence(facts, history, host, thresholds);
+    return classify(facts, Stage.of(facts, null), history, host);
+  }
+
+  /** @param stage where it failed, from the facts and the failing call's stack */
+  public Classification classify(ResetFacts facts, Stage stage, ResetHistory history,
+      HostSnapshot host) {
+    ResetEvidence e = new ResetEvidence(facts, stage, history, host, thresholds);
     List<Candidate> cases = new ArrayList<>();
     for (Rule r : rules) {
       Candidate c = r.judge(e);

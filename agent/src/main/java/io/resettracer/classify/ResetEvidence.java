@@ -10,6 +10,7 @@ import io.resettracer.model.ResetFacts;
 import io.resettracer.model.ResetHistory;
 import io.resettracer.model.Role;
 import io.resettracer.model.Sizes;
+import io.resettracer.model.Stage;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.Set;
 public final class ResetEvidence {
 
   final ResetFacts facts;
+  /** Where in the connection's life it failed (the TLS handshake is seen in the failing stack). */
+  final Stage stage;
   final ResetHistory history;
   final HostSnapshot host;
   final Thresholds t;
@@ -48,7 +51,13 @@ public final class ResetEvidence {
   static final long AT_ONCE_NANOS = 50_000_000L;
 
   public ResetEvidence(ResetFacts facts, ResetHistory history, HostSnapshot host, Thresholds t) {
+    this(facts, Stage.of(facts, null), history, host, t);
+  }
+
+  public ResetEvidence(ResetFacts facts, Stage stage, ResetHistory history, HostSnapshot host,
+      Thresholds t) {
     this.facts = facts;
+    this.stage = stage;
     this.history = history;
     this.host = host;
     this.t = t;
@@ -103,6 +112,26 @@ public final class ResetEvidence {
   /** Nothing ever read nor exchanged: a connection that never got going. */
   boolean brandNew() {
     return facts.exchanges() == 0 && facts.bytesRead() == 0;
+  }
+
+  /** Connections to the peer reset before a byte came back, this one included, any time. */
+  int cutAtStartToPeer() {
+    int n = brandNew() ? 1 : 0;
+    for (PastReset r : history.samePeer()) {
+      if (r.brandNew()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Every connection to the peer was reset before a byte came back (two or more), and no exchange
+   * with it ever completed: the peer, or something before it, turns every one away.
+   */
+  boolean everyConnectionCutAtStart() {
+    int cut = cutAtStartToPeer();
+    return cut >= 2 && history.longestSurvivedIdleNanos() < 0 && cut >= history.connectsToPeer();
   }
 
   /**

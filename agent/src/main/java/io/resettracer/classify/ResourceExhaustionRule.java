@@ -5,6 +5,7 @@ import io.resettracer.model.Operation;
 import io.resettracer.model.PastReset;
 import io.resettracer.model.Role;
 import io.resettracer.model.Sizes;
+import io.resettracer.model.Stage;
 
 
 /**
@@ -31,6 +32,8 @@ final class ResourceExhaustionRule implements Rule {
       score += 0.1;
       why.append(", the connect itself (taken, then aborted: a full accept queue or a connection"
           + " limit, where a process gone refuses)");
+    } else if (e.stage == Stage.TLS_HANDSHAKE) {
+      why.append(" in its TLS handshake, after the ClientHello was sent");
     } else if (e.requestInFlight()) {
       score += 0.05;
       why.append(" after its first request was sent");
@@ -64,6 +67,13 @@ final class ResourceExhaustionRule implements Rule {
       why.append("; but ").append(Sizes.format(e.facts.writtenSinceRead()))
           .append(" went out first: a server at capacity resets a connection at its first request,")
           .append(" it does not take its body");
+    }
+    if (e.stage == Stage.TLS_HANDSHAKE && e.everyConnectionCutAtStart()) {
+      // A full server drops some handshakes and completes others; one that turns every
+      // ClientHello away, never once answering, is refusing what the client offers.
+      score -= 0.2;
+      why.append("; but every one of the ").append(e.cutAtStartToPeer())
+          .append(" TLS handshakes with it was cut, none answered: a refusal, not load");
     }
     if (e.refusedRecently > 0 || e.refusedAfter() > 0) {
       score -= 0.15;

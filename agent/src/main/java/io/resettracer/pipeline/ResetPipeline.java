@@ -232,9 +232,16 @@ public final class ResetPipeline {
   private void judge(Held h) {
     ResetFacts f = h.facts();
     CapturedFailure c = h.capture();
+    StackTraceElement[] stack;
+    try {
+      stack = c.stack();
+    } catch (Throwable t) {
+      stack = new StackTraceElement[0];
+    }
+    Stage stage = Stage.of(f, stack);
     Classification verdict;
     try {
-      verdict = classifier.classify(f,
+      verdict = classifier.classify(f, stage,
           peers.historyAround(f, c.remote(), c.atNanos())
               .withBurst(incidents.context(h.burstId(), f.remoteAddress(), followUp)),
           host.snapshot());
@@ -245,13 +252,6 @@ public final class ResetPipeline {
     resetsPerVerdict.incrementAndGet(verdict.verdict().ordinal());
     resetsPerKind.incrementAndGet(f.kind().ordinal());
     incidents.classified(h.burstId(), verdict);
-    StackTraceElement[] stack;
-    try {
-      stack = c.stack();
-    } catch (Throwable t) {
-      stack = new StackTraceElement[0];
-    }
-    Stage stage = Stage.of(f, stack);
     RequestDelivery delivery = RequestDelivery.of(f, stage);
     String retry = RetrySafety.note(f, delivery, verdict.verdict());
     if (!retry.isEmpty()) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.resettracer.model.HostSnapshot;
 import io.resettracer.model.ResetHistory;
+import io.resettracer.model.Stage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -254,6 +255,29 @@ class ResetClassifierTest {
     Classification blocking = classify("read reset peer=127.0.0.1:46021 idle=1.3s exchanges=2 wsr=0", survivedShort, none);
     assertTrue(blocking.confidence() < c.confidence(), blocking.evidence());
     assertTrue(blocking.evidence().contains("the RST answered no request"), blocking.evidence());
+  }
+
+  /**
+   * A handshake reset right after the ClientHello, once: a refusal by a proxy or a server at its
+   * limit read the same. Named when it repeats on every connection to the peer, none getting
+   * through; a server that takes some handshakes is not refusing by policy.
+   */
+  @Test
+  void aTlsHandshakeCutOnEveryConnectionIsARefusalInThePath() {
+    String line = "read reset peer=192.0.2.20:443 age=40ms wsr=517";
+    Classification once = new ResetClassifier().classify(facts(line), Stage.TLS_HANDSHAKE, new ResetHistory(List.of(), List.of(), List.of(), -1, 1), none);
+    assertEquals(Verdict.UNKNOWN, once.verdict(), once.evidence());
+    assertTrue(once.evidence().contains("in its TLS handshake, after the ClientHello was sent"), once.evidence());
+    assertTrue(once.evidence().contains("the TLS handshake was reset after the ClientHello"), once.evidence());
+
+    ResetHistory everyOne = new ResetHistory(List.of(past("2s", line), past("4s", line)), List.of(), List.of(), -1, 3);
+    Classification c = new ResetClassifier().classify(facts(line), Stage.TLS_HANDSHAKE, everyOne, none);
+    assertEquals(Verdict.NETWORK_DEVICE, c.verdict(), c.evidence());
+    assertTrue(c.recommendation().contains("-servername"), c.recommendation());
+
+    ResetHistory othersWork = new ResetHistory(List.of(past("2s", line), past("4s", line)), List.of(), List.of(), nanos("3s"), 40);
+    Classification busy = new ResetClassifier().classify(facts(line), Stage.TLS_HANDSHAKE, othersWork, none);
+    assertTrue(busy.verdict() != Verdict.NETWORK_DEVICE, busy.evidence());
   }
 
   /** A server's FIN lets the request's head through; its body's write then meets the RST. */

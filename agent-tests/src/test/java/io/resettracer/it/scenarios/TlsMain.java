@@ -10,10 +10,13 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A TLS handshake that is reset: a server (a proxy refusing the client's SNI or protocol version)
- * reads the ClientHello and answers with an RST. Prints {@code HANDSHAKE-RESET} when the client's
+ * reads the ClientHello and answers with an RST, every time. Prints {@code HANDSHAKE-RESET} when the client's
  * {@code startHandshake} failed so, then the recording's events as {@link ScenarioMain} does.
  */
 public final class TlsMain {
+
+  /** The client tries again, as clients do; the proxy refuses every one. */
+  static final int ATTEMPTS = 3;
 
   public static void main(String[] args) throws Exception {
     java.nio.file.Path jfrFile = java.nio.file.Path.of(args[0]);
@@ -22,27 +25,31 @@ public final class TlsMain {
       recording.enable(ScenarioMain.EVENT);
       recording.start();
       Thread refuser = new Thread(() -> {
-        try (Socket s = server.accept()) {
-          InputStream in = s.getInputStream();
-          byte[] hello = new byte[5];
-          int n = 0;
-          while (n < hello.length && (n += Math.max(0, in.read(hello, n, hello.length - n))) < 5) {
-            // the record header of the ClientHello
+        for (int i = 0; i < ATTEMPTS; i++) {
+          try (Socket s = server.accept()) {
+            InputStream in = s.getInputStream();
+            byte[] hello = new byte[5];
+            int n = 0;
+            while (n < hello.length && (n += Math.max(0, in.read(hello, n, hello.length - n))) < 5) {
+              // the record header of the ClientHello
+            }
+            s.setSoLinger(true, 0);
+          } catch (Exception e) {
+            // the client went away
           }
-          s.setSoLinger(true, 0);
-        } catch (Exception e) {
-          // the client went away
         }
       }, "refusing-proxy");
       refuser.start();
-      try (SSLSocket c = (SSLSocket) SSLSocketFactory.getDefault()
-          .createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
-        c.startHandshake();
-        System.out.println("HANDSHAKE-DONE");
-      } catch (SocketException e) {
-        System.out.println("HANDSHAKE-RESET " + e.getMessage());
-      } catch (javax.net.ssl.SSLException e) {
-        System.out.println("HANDSHAKE-FAILED " + e);
+      for (int i = 0; i < ATTEMPTS; i++) {
+        try (SSLSocket c = (SSLSocket) SSLSocketFactory.getDefault()
+            .createSocket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {
+          c.startHandshake();
+          System.out.println("HANDSHAKE-DONE");
+        } catch (SocketException e) {
+          System.out.println("HANDSHAKE-RESET " + e.getMessage());
+        } catch (javax.net.ssl.SSLException e) {
+          System.out.println("HANDSHAKE-FAILED " + e);
+        }
       }
       refuser.join(10_000);
       recording.stop();
