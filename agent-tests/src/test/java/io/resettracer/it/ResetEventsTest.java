@@ -62,7 +62,38 @@ class ResetEventsTest {
     tests.add(DynamicTest.dynamicTest("http-url-connection",
         () -> retriedResets(jdk, "http-url-connection", "socket")));
     tests.add(DynamicTest.dynamicTest("clean-traffic", () -> cleanTraffic(jdk)));
+    tests.add(DynamicTest.dynamicTest("premature-eof-socket", () -> prematureEofSocket(jdk)));
     return tests.stream();
+  }
+
+  /**
+   * A blocking socket's request answered by end of stream is a premature close, reported once: on a
+   * brand-new connection (a server at capacity that accepts and closes) and after a request that
+   * waited 1.5 s, far past the 500 ms the channel paths allow, for a peer that then went away.
+   */
+  private void prematureEofSocket(Jdks.Jdk jdk) throws Exception {
+    ScenarioRun with = ScenarioRun.of(jdk, "premature-eof-socket", "", List.of());
+    ScenarioRun without = ScenarioRun.of(jdk, "premature-eof-socket", null, List.of());
+    assertSameApplicationView(with, without);
+    assertEquals(0, with.swallowed, with.describe());
+    assertEquals(2, with.events.size(), "both premature closes:\n" + with.describe());
+    // A recording keeps each thread's events in buffers of their own: ordered by when they failed.
+    List<Map<String, String>> byTime = new ArrayList<>(with.events);
+    byTime.sort(java.util.Comparator.comparingLong(e -> Long.parseLong(e.get("failedAt"))));
+    Map<String, String> brandNew = byTime.get(0);
+    Map<String, String> waited = byTime.get(1);
+    for (Map<String, String> e : with.events) {
+      assertEquals("premature-eof", e.get("failure"), e.toString());
+      assertEquals("socket", e.get("transport"), e.toString());
+      assertEquals("read", e.get("operation"), e.toString());
+      assertEquals(with.fact("serverPort"), Long.parseLong(e.get("remotePort")));
+      assertEquals("response", e.get("stage"), e.toString());
+      assertEquals("complete", e.get("requestDelivered"), e.toString());
+    }
+    assertEquals("0", brandNew.get("exchanges"), brandNew.toString());
+    assertEquals("20", brandNew.get("writtenSinceRead"), brandNew.toString());
+    assertEquals("1", waited.get("exchanges"), waited.toString());
+    assertEquals("30", waited.get("writtenSinceRead"), waited.toString());
   }
 
   private void singleReset(Jdks.Jdk jdk, String scenario, String transport) throws Exception {

@@ -56,6 +56,7 @@ final class Scenarios {
       case "http-url-connection": httpUrlConnection(); break;
       case "virtual-thread-read": virtualThreadRead(); break;
       case "clean-traffic": cleanTraffic(); break;
+      case "premature-eof-socket": prematureEofSocket(); break;
       case "netty-epoll-read": NettyScenarios.run(true); break;
       case "netty-nio-read": NettyScenarios.run(false); break;
       case "netty-epoll-own-loader": nettyInOwnLoader(); break;
@@ -370,6 +371,40 @@ final class Scenarios {
   }
 
   /** Ordinary traffic and clean closes on every path: no event may result. */
+  /**
+   * Two premature ends of stream on blocking sockets, each a failure to the application (its
+   * request gets no reply): a server at capacity that accepts and closes at once, before the
+   * request comes; and a peer that takes a request, works on it for 1.5 s and goes away.
+   */
+  static void prematureEofSocket() throws Exception {
+    try (ServerSocket server = listen()) {
+      fact("serverPort", server.getLocalPort());
+      try (Socket client = new Socket(LOOPBACK, server.getLocalPort())) {
+        server.accept().close(); // FIN before the request: the client's read meets end of stream
+        Thread.sleep(100);
+        client.getOutputStream().write(new byte[20]);
+        attempt(() -> System.out.println("READ " + client.getInputStream().read(new byte[10])));
+      }
+      try (Socket client = new Socket(LOOPBACK, server.getLocalPort());
+          Socket peer = server.accept()) {
+        exchange(client.getOutputStream(), client.getInputStream(), peer);
+        client.getOutputStream().write(new byte[30]);
+        readFully(peer.getInputStream(), 30);
+        Thread worker = new Thread(() -> {
+          try {
+            Thread.sleep(1500);
+            peer.close();
+          } catch (Exception e) {
+            // the test's own peer: nothing to do
+          }
+        });
+        worker.start();
+        attempt(() -> System.out.println("READ " + client.getInputStream().read(new byte[10])));
+        worker.join();
+      }
+    }
+  }
+
   static void cleanTraffic() throws Exception {
     try (ServerSocket server = listen()) {
       for (int i = 0; i < 3; i++) {
