@@ -32,4 +32,11 @@ public interface HookDispatcher {
 
   /** The application closed the connection: its state can go now rather than at the next GC. */
   void closed(Object connection, Object state);
+
+  /**
+   * An {@code SSLEngine} produced handshake data for a peer at {@code peerPort} (the port it was
+   * created for): the engine knows no socket, so a brand-new connection to that port that fails
+   * meanwhile is taken to have failed in its handshake.
+   */
+  void tlsEngineHandshaking(int peerPort);
 }

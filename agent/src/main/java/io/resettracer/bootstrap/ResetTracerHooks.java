@@ -106,6 +106,17 @@ public final class ResetTracerHooks {
     }
   }
 
+  public static void tlsEngineHandshaking(int peerPort) {
+    HookDispatcher d = dispatcher;
+    if (d != null && peerPort > 0) {
+      try {
+        d.tlsEngineHandshaking(peerPort);
+      } catch (Throwable t) {
+        swallow(t);
+      }
+    }
+  }
+
   /** Records a failure inside the agent; callable by the agent for its own contained errors. */
   public static void swallow(Throwable t) {
     if (swallowed.getAndIncrement() == 0) {

@@ -126,12 +126,12 @@ public final class ResetEvidence {
   }
 
   /**
-   * Every connection to the peer was reset before a byte came back (two or more), and no exchange
-   * with it ever completed: the peer, or something before it, turns every one away.
+   * Two or more connections to the peer were reset before a byte came back, and no exchange with it
+   * ever completed: the peer, or something before it, turns every one away. (Connections still
+   * opening when this is judged are no counter-example: none of them has been answered either.)
    */
   boolean everyConnectionCutAtStart() {
-    int cut = cutAtStartToPeer();
-    return cut >= 2 && history.longestSurvivedIdleNanos() < 0 && cut >= history.connectsToPeer();
+    return cutAtStartToPeer() >= 2 && history.longestSurvivedIdleNanos() < 0;
   }
 
   /**

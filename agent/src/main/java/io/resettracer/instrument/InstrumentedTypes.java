@@ -16,7 +16,8 @@ public final class InstrumentedTypes {
           ServerSocketChannelImplInstrumentation.TYPE,
           AsyncSocketChannelInstrumentation.TYPE,
           AsyncSocketChannelInstrumentation.SERVER_TYPE,
-          IoUtilInstrumentation.TYPE);
+          IoUtilInstrumentation.TYPE,
+          SslEngineImplInstrumentation.TYPE);
 
   /**
    * Classes of libraries, loaded by any class loader, or not at all, under these names or relocated
@@ -111,6 +112,7 @@ public final class InstrumentedTypes {
       case "sun/nio/ch/UnixAsynchronousSocketChannelImpl":
       case "sun/nio/ch/UnixAsynchronousServerSocketChannelImpl":
       case "sun/nio/ch/IOUtil":
+      case "sun/security/ssl/SSLEngineImpl":
         return true;
       default:
         return false;

@@ -51,6 +51,7 @@ final class Weaver {
           Map.entry(AsyncSocketChannelInstrumentation.SERVER_TYPE,
               AsyncSocketChannelInstrumentation.serverBindings()),
           Map.entry(IoUtilInstrumentation.TYPE, IoUtilInstrumentation.bindings()),
+          Map.entry(SslEngineImplInstrumentation.TYPE, SslEngineImplInstrumentation.bindings()),
           Map.entry(NettyUnixInstrumentation.FILE_DESCRIPTOR,
               NettyUnixInstrumentation.fileDescriptorBindings()),
           Map.entry(NettyUnixInstrumentation.SOCKET, NettyUnixInstrumentation.socketBindings()),

@@ -7,7 +7,10 @@ package io.resettracer.model;
 public enum Stage {
   /** Opening the connection. */
   CONNECT("connect"),
-  /** The TLS handshake, before any application data (seen in the failing call's stack). */
+  /**
+   * The TLS handshake, before any application data: seen in the failing call's stack (a TLS
+   * socket), or, for TLS over a channel, from an engine handshaking with the peer's port meanwhile.
+   */
   TLS_HANDSHAKE("tls-handshake"),
   /** Writing a request (a server: reading one). */
   REQUEST("request"),
@@ -28,10 +31,18 @@ public enum Stage {
 
   /** The stage of a failure, from its facts and the failing call's stack (innermost first). */
   public static Stage of(ResetFacts f, StackTraceElement[] stack) {
+    return of(f, stack, false);
+  }
+
+  /**
+   * @param tlsEngineHandshake a TLS engine was handshaking with the peer's port while the
+   *     connection, not yet answered, lived (TLS over a channel: the JDK HttpClient, an SSLEngine)
+   */
+  public static Stage of(ResetFacts f, StackTraceElement[] stack, boolean tlsEngineHandshake) {
     if (f.operation() == Operation.CONNECT) {
       return CONNECT;
     }
-    if (inTlsHandshake(stack)) {
+    if (inTlsHandshake(stack) || (tlsEngineHandshake && f.role() == Role.CLIENT)) {
       return TLS_HANDSHAKE;
     }
     if (f.role() == Role.SERVER) {

@@ -238,7 +238,7 @@ public final class ResetPipeline {
     } catch (Throwable t) {
       stack = new StackTraceElement[0];
     }
-    Stage stage = Stage.of(f, stack);
+    Stage stage = Stage.of(f, stack, c.inTlsEngineHandshake());
     Classification verdict;
     try {
       verdict = classifier.classify(f, stage,

@@ -38,10 +38,12 @@ public final class CapturedFailure {
   final long epochMillis;
   /** The application's span active on the failing thread, or null (none, or not asked for). */
   final SpanIds span;
+  /** An {@code SSLEngine} for the peer's port was handshaking during the connection's life. */
+  final boolean tlsEngineHandshake;
 
   CapturedFailure(
       ConnectionState s, InetSocketAddress remote, InetSocketAddress local, Operation op,
-      FailureKind kind, Throwable failure, long atNanos) {
+      FailureKind kind, Throwable failure, long atNanos, boolean tlsEngineHandshake) {
     this.remote = remote;
     this.local = local;
     this.role = s.role;
@@ -65,6 +67,15 @@ public final class CapturedFailure {
     this.epochMillis = System.currentTimeMillis();
     // Only here, on the failing thread: the span is the thread's, and gone a moment later.
     this.span = SpanCapture.current();
+    this.tlsEngineHandshake = tlsEngineHandshake;
+  }
+
+  /**
+   * Whether a TLS engine (which knows no socket) was handshaking with the peer's port while this
+   * connection, not yet answered, lived: its failure then came in the handshake.
+   */
+  public boolean inTlsEngineHandshake() {
+    return tlsEngineHandshake;
   }
 
   /** The application's span active on the failing thread when it failed, or null. */

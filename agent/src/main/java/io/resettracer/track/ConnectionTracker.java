@@ -31,6 +31,7 @@ public final class ConnectionTracker implements HookDispatcher {
   /** The coarse time, published by {@link #clock}; read through {@link #now}. */
   private volatile long nowNanos;
   private final CoarseClock clock = new CoarseClock(t -> nowNanos = t, () -> nowNanos);
+  private final TlsEngineHandshakes tlsEngines = new TlsEngineHandshakes();
   private final PeerRegistry peers;
   private final ResetSink sink;
   private final LongAdder echoes = new LongAdder();
@@ -196,6 +197,11 @@ public final class ConnectionTracker implements HookDispatcher {
   }
 
   @Override
+  public void tlsEngineHandshaking(int peerPort) {
+    tlsEngines.mark(peerPort, System.nanoTime());
+  }
+
+  @Override
   public void closed(Object connection, Object state) {
     if (state == null) {
       table.remove(connection);
@@ -349,7 +355,11 @@ public final class ConnectionTracker implements HookDispatcher {
         local = local != null ? local : live[1];
       }
     }
-    sink.failed(new CapturedFailure(s, remote, local, op, kind, failure, now));
+    // An engine's handshake knows no socket: matched by the port it was made for, for a
+    // connection that has not had a byte back (TLS over a channel; a socket's is on its stack).
+    boolean engineHandshake = s.bytesRead == 0 && remote != null
+        && tlsEngines.since(remote.getPort(), s.openedAtNanos);
+    sink.failed(new CapturedFailure(s, remote, local, op, kind, failure, now, engineHandshake));
   }
 
 }

@@ -45,4 +45,12 @@ class InstrumentedTypesTest {
       assertEquals(name, InstrumentedTypes.canonicalLibraryName(name));
     }
   }
+
+  /** The class-load filter's switch and the list retransformed after an attach name the same. */
+  @Test
+  void everyJdkClassInTheListIsATargetOfTheLoadFilter() {
+    for (String name : InstrumentedTypes.NAMES) {
+      assertTrue(InstrumentedTypes.isTarget(name.replace('.', '/')), name);
+    }
+  }
 }

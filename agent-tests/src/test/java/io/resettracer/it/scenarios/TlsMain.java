@@ -16,7 +16,7 @@ import javax.net.ssl.SSLSocketFactory;
 public final class TlsMain {
 
   /** The client tries again, as clients do; the proxy refuses every one. */
-  static final int ATTEMPTS = 3;
+  public static final int ATTEMPTS = 3;
 
   public static void main(String[] args) throws Exception {
     java.nio.file.Path jfrFile = java.nio.file.Path.of(args[0]);
@@ -25,7 +25,7 @@ public final class TlsMain {
       recording.enable(ScenarioMain.EVENT);
       recording.start();
       Thread refuser = new Thread(() -> {
-        for (int i = 0; i < ATTEMPTS; i++) {
+        for (int i = 0; i < ATTEMPTS + 2; i++) {
           try (Socket s = server.accept()) {
             InputStream in = s.getInputStream();
             byte[] hello = new byte[5];
@@ -51,10 +51,51 @@ public final class TlsMain {
           System.out.println("HANDSHAKE-FAILED " + e);
         }
       }
+      int port = server.getLocalPort();
+      engineOverChannel(port);
+      httpClient(port);
       refuser.join(10_000);
       recording.stop();
       recording.dump(jfrFile);
     }
     ScenarioMain.printEventsAndEnd(jfrFile);
+  }
+
+  /** An application's own SSLEngine over a blocking SocketChannel: its ClientHello, then a read. */
+  private static void engineOverChannel(int port) throws Exception {
+    javax.net.ssl.SSLEngine engine =
+        javax.net.ssl.SSLContext.getDefault().createSSLEngine("localhost", port);
+    engine.setUseClientMode(true);
+    try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+        new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+      engine.beginHandshake();
+      java.nio.ByteBuffer net =
+          java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
+      engine.wrap(java.nio.ByteBuffer.allocate(0), net);
+      net.flip();
+      while (net.hasRemaining()) {
+        ch.write(net);
+      }
+      int n = ch.read(java.nio.ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
+      System.out.println("ENGINE-READ " + n);
+    } catch (SocketException e) {
+      System.out.println("ENGINE-HANDSHAKE-RESET " + e.getMessage());
+    }
+  }
+
+  /** The JDK HttpClient, TLS over its own channels and engine. */
+  private static void httpClient(int port) throws Exception {
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1)
+        .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    try {
+      client.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("https://localhost:" + port + "/"))
+              .timeout(java.time.Duration.ofSeconds(5)).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding());
+      System.out.println("HTTPCLIENT-DONE");
+    } catch (java.io.IOException e) {
+      System.out.println("HTTPCLIENT-FAILED " + e);
+    }
   }
 }
