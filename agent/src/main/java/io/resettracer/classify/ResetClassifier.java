@@ -27,7 +27,9 @@ public class ResetClassifier {
           new ResourceExhaustionRule(),
           new NetworkDeviceRule(),
           new LargePayloadRule(),
-          new NetworkInstabilityRule());
+          new NetworkInstabilityRule(),
+          new ConnectionLifetimeRule(),
+          new RequestLimitRule());
 
   public ResetClassifier() {
     this(Thresholds.defaults());
