@@ -77,7 +77,8 @@ public class ResetClassifier {
     if (best == null) {
       why.append("; no cause fits: not reused after a pause, no burst, no large request, no loss");
       settle = "more resets to " + e.facts.peer() + " would show whether they cluster at one idle"
-          + " time (an idle limit) or one moment (a crash or a device)";
+          + " time (an idle limit), one connection age or one request count (a limit on a"
+          + " connection's lifetime or requests) or one moment (a crash or a device)";
     } else {
       why.append(String.format(Locale.ROOT, "; nearest causes: %s (%.0f %%: %s)",
           best.verdict(), best.score() * 100, best.evidence()));
