@@ -29,7 +29,9 @@ public class ResetClassifier {
           new NetworkDeviceRule(),
           new LargePayloadRule(),
           new NetworkInstabilityRule(),
-          new TlsRefusalRule());
+          new TlsRefusalRule(),
+          new ConnectionLifetimeRule(),
+          new RequestLimitRule());
 
   public ResetClassifier() {
     this(Thresholds.defaults());
@@ -84,7 +86,8 @@ public class ResetClassifier {
     if (best == null) {
       why.append("; no cause fits: not reused after a pause, no burst, no large request, no loss");
       settle = "more resets to " + e.facts.peer() + " would show whether they cluster at one idle"
-          + " time (an idle limit) or one moment (a crash or a device)";
+          + " time (an idle limit), one connection age or one request count (a limit on a"
+          + " connection's lifetime or requests) or one moment (a crash or a device)";
     } else {
       why.append(String.format(Locale.ROOT, "; nearest causes: %s (%.0f %%: %s)",
           best.verdict(), best.score() * 100, best.evidence()));

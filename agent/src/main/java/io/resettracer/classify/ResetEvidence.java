@@ -35,6 +35,11 @@ public final class ResetEvidence {
   final Set<String> burstHosts = new LinkedHashSet<>();
   /** Earlier resets to the same peer, after a pause on a reused connection, any time. */
   final List<PastReset> pausedSamePeer = new ArrayList<>();
+  /**
+   * Earlier resets to the same peer on a reused connection whose age is known, any idle, any time:
+   * the ones a limit on a connection's age or on its requests would end.
+   */
+  final List<PastReset> reusedSamePeer = new ArrayList<>();
   /** Refused connects to the peer within the refusal window. */
   final int refusedRecently;
   /** The burst as its grouper saw it, or {@link BurstContext#UNKNOWN}. */
@@ -70,6 +75,10 @@ public final class ResetEvidence {
       }
       if (r.exchanges() > 0 && r.idleNanos() >= t.idleMin) {
         pausedSamePeer.add(r);
+      }
+      if (r.exchanges() > 0 && r.ageKnown() && closedUnder(r.kind())
+          && r.writtenSinceRead() < t.mediumRequest) {
+        reusedSamePeer.add(r);
       }
     }
     Set<Integer> ports = new java.util.HashSet<>();
@@ -156,6 +165,12 @@ public final class ResetEvidence {
   static boolean finFirst(PastReset r) {
     return r.kind() == FailureKind.PREMATURE_EOF
         || (r.kind() == FailureKind.BROKEN_PIPE && r.writtenSinceRead() > 0);
+  }
+
+  /** This failure came after the peer's FIN (see {@link #finFirst(PastReset)}). */
+  boolean finFirst() {
+    return facts.kind() == FailureKind.PREMATURE_EOF
+        || (facts.kind() == FailureKind.BROKEN_PIPE && facts.writtenSinceRead() > 0);
   }
 
   /** Distinct hosts in this reset's burst: what the grouper saw, or else the history's. */
@@ -329,6 +344,119 @@ public final class ResetEvidence {
       safe = survived;
     }
     return safe;
+  }
+
+  /** The failures a peer's close leaves on a connection reused after it: EOF, RST, broken pipe. */
+  static boolean closedUnder(FailureKind k) {
+    return k == FailureKind.PREMATURE_EOF || k == FailureKind.RESET
+        || k == FailureKind.BROKEN_PIPE;
+  }
+
+  /** How a close met on reuse reads in evidence: "end of stream", "reset", "broken pipe". */
+  static String closeShape(FailureKind k) {
+    return k == FailureKind.PREMATURE_EOF ? "end of stream"
+        : k == FailureKind.BROKEN_PIPE ? "broken pipe" : "reset";
+  }
+
+  /**
+   * A reused client connection of known age ended by the peer: what a limit on a connection's age
+   * or on its requests leaves behind, and the only resets those two causes are judged on. A peer
+   * that closed after its last reply fails the next request at once, never a large body midway.
+   */
+  boolean reusedAndClosed() {
+    return facts.exchanges() > 0 && facts.ageKnown() && facts.role() != Role.SERVER
+        && closedUnder(facts.kind()) && facts.writtenSinceRead() < t.mediumRequest;
+  }
+
+  /**
+   * The age at which the connection was ended. A peer that closes at an age does so after the reply
+   * it serves past it (the limit is checked as a request is served), so that is its age at its
+   * last completed exchange; an RST that came on its own (a read with nothing sent: a device
+   * dropping the flow) ended it at the failure's own age.
+   */
+  static long endedAtAge(Operation op, FailureKind k, long writtenSinceRead, long ageNanos,
+      long idleNanos) {
+    if (op == Operation.READ && k == FailureKind.RESET && writtenSinceRead == 0) {
+      return ageNanos;
+    }
+    return Math.max(0, ageNanos - idleNanos);
+  }
+
+  static long endedAtAge(PastReset r) {
+    return endedAtAge(r.operation(), r.kind(), r.writtenSinceRead(), r.connectionAgeNanos(),
+        r.idleNanos());
+  }
+
+  long endedAtAge() {
+    return endedAtAge(facts.operation(), facts.kind(), facts.writtenSinceRead(),
+        facts.connectionAgeNanos(), facts.idleNanos());
+  }
+
+  /**
+   * Two ages at which connections were ended are one age: within a tenth of the larger, or 300 ms
+   * (a request's pace adds its own spread above the limit). A limit by age ends every connection
+   * just past it.
+   */
+  static boolean sameAge(long a, long b) {
+    return Math.abs(a - b) <= Math.max(300_000_000L, Math.max(a, b) / 10);
+  }
+
+  /** Earlier reused-and-closed failures to this peer at this one's age at last use. */
+  List<PastReset> sameAgeSamePeer() {
+    List<PastReset> out = new ArrayList<>();
+    for (PastReset r : reusedSamePeer) {
+      if (sameAge(endedAtAge(r), endedAtAge())) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Earlier reused-and-closed failures to this peer on a request sent after exactly as many
+   * exchanges as this one.
+   */
+  List<PastReset> sameCountSamePeer() {
+    List<PastReset> out = new ArrayList<>();
+    for (PastReset r : reusedSamePeer) {
+      boolean request = r.writtenSinceRead() > 0 || r.operation() == Operation.WRITE;
+      if (request && r.exchanges() == facts.exchanges()) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** Every one of {@code others} failed within {@link #AT_ONCE_NANOS} of this reset: one moment. */
+  static boolean allAtOnce(List<PastReset> others) {
+    for (PastReset r : others) {
+      if (Math.abs(r.agoNanos()) > AT_ONCE_NANOS) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Why the idle before the failing exchange does or does not explain it, appended to {@code why};
+   * returns what the explanation adds to (or, when an idle limit explains it, takes from) a cause
+   * that ends connections whatever their idle.
+   */
+  double idleAside(StringBuilder why) {
+    if (facts.idleNanos() < t.idleMin) {
+      why.append("; the connection was busy (").append(Durations.format(facts.idleNanos()))
+          .append(" idle, below ").append(Durations.format(t.idleMin))
+          .append("): no idle limit ended it");
+      return 0.1;
+    }
+    if (idleContradicted()) {
+      why.append("; a connection to it survived a longer idle (")
+          .append(Durations.format(survivedIdle())).append("): idle did not end it");
+      return 0.05;
+    }
+    why.append("; but it had sat idle ").append(Durations.format(facts.idleNanos()))
+        .append(", long enough for an idle limit to explain it");
+    return -0.35;
   }
 
   /** A one-line restatement of the facts, for evidence that has nothing sharper to say. */

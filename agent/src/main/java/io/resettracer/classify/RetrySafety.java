@@ -23,7 +23,8 @@ public final class RetrySafety {
             + " had gone): the peer cannot have processed it whole; a retry is safe unless it acts"
             + " on partial input";
       case COMPLETE:
-        if (verdict == Verdict.IDLE_TIMEOUT || verdict == Verdict.KEEPALIVE_MISMATCH) {
+        if (verdict == Verdict.IDLE_TIMEOUT || verdict == Verdict.KEEPALIVE_MISMATCH
+            || verdict == Verdict.CONNECTION_LIFETIME || verdict == Verdict.REQUEST_LIMIT) {
           return "the request was written into a connection the other end had already let go: it"
               + " was not processed, and a retry is safe";
         }

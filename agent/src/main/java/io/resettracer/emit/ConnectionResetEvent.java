@@ -161,7 +161,8 @@ public final class ConnectionResetEvent extends jdk.jfr.Event {
 
   @Label("Verdict")
   @Description("The likely cause: IDLE_TIMEOUT, PEER_CRASH, RESOURCE_EXHAUSTION, NETWORK_DEVICE, "
-      + "LARGE_PAYLOAD, KEEPALIVE_MISMATCH, NETWORK_INSTABILITY or UNKNOWN, as judged when the reset "
+      + "LARGE_PAYLOAD, KEEPALIVE_MISMATCH, NETWORK_INSTABILITY, CONNECTION_LIFETIME, REQUEST_LIMIT "
+      + "or UNKNOWN, as judged when the reset "
       + "was judged with the resets around it")
   String verdict;
 

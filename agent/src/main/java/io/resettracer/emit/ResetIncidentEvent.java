@@ -35,7 +35,8 @@ public final class ResetIncidentEvent extends jdk.jfr.Event {
 
   @Label("Verdict")
   @Description("The likely common cause of the burst: IDLE_TIMEOUT, PEER_CRASH, RESOURCE_EXHAUSTION, "
-      + "NETWORK_DEVICE, LARGE_PAYLOAD, KEEPALIVE_MISMATCH, NETWORK_INSTABILITY or UNKNOWN")
+      + "NETWORK_DEVICE, LARGE_PAYLOAD, KEEPALIVE_MISMATCH, NETWORK_INSTABILITY, CONNECTION_LIFETIME, "
+      + "REQUEST_LIMIT or UNKNOWN")
   String verdict;
 
   @Label("Confidence")

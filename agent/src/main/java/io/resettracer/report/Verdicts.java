@@ -7,7 +7,7 @@ final class Verdicts {
 
   /**
    * The Okabe–Ito palette, told apart with the common colour-vision deficiencies; its yellow is
-   * darkened to stay readable on white.
+   * darkened to stay readable on white, and its reddish purple for a second cause of that hue.
    */
   private static final Map<String, String> COLOURS = Map.of(
       "IDLE_TIMEOUT", "#E69F00",
@@ -17,6 +17,8 @@ final class Verdicts {
       "NETWORK_DEVICE", "#0072B2",
       "LARGE_PAYLOAD", "#56B4E9",
       "NETWORK_INSTABILITY", "#009E73",
+      "CONNECTION_LIFETIME", "#000000",
+      "REQUEST_LIMIT", "#8F4F7B",
       "UNKNOWN", "#8C8C8C");
 
   private static final Map<String, String> MEANINGS = Map.of(
@@ -27,6 +29,8 @@ final class Verdicts {
       "NETWORK_DEVICE", "a device in the path cut connections to several hosts at once",
       "LARGE_PAYLOAD", "the peer refused a request or response too large for it",
       "NETWORK_INSTABILITY", "packets were lost until retransmissions gave up",
+      "CONNECTION_LIFETIME", "the peer or a hop ended connections at a fixed age the pool reused",
+      "REQUEST_LIMIT", "the peer ended connections after a fixed number of requests",
       "UNKNOWN", "the evidence fits no cause well enough");
 
   private Verdicts() {}

@@ -39,6 +39,13 @@ final class Causes {
       case "NETWORK_INSTABILITY" -> Text.plural(g.count(), "connection", "connections") + " to "
           + Text.plural(g.hosts.size(), "host", "hosts") + " (" + peers + ") failed with "
           + g.failureShapes() + " after the kernel's retransmissions: the path loses packets.";
+      case "CONNECTION_LIFETIME" -> "connections to " + peers + " were ended at one age ("
+          + age(g) + " old when next used, after " + idle(g) + " idle): the peer or a hop "
+          + "closes connections older than its limit, and the pool reused them; they met "
+          + g.failureShapes() + ".";
+      case "REQUEST_LIMIT" -> "connections to " + peers + " were ended after one number of "
+          + "requests (" + age(g) + " old when next used): the peer closes a connection after "
+          + "its last allowed reply, and the pool's next request met " + g.failureShapes() + ".";
       case ResetAnalysis.UNKNOWN -> Text.plural(g.count(), "reset", "resets") + " of " + peers
           + " (" + g.failureShapes() + ") the agent could not attribute to one cause.";
       default -> Text.plural(g.count(), "reset", "resets") + " of " + peers + " ("
@@ -70,6 +77,13 @@ final class Causes {
           + "or split uploads.";
       case "NETWORK_INSTABILITY" -> "trace the path to " + peers + " (packet loss, MTU) with "
           + "the network team; meanwhile set read timeouts and retry with back-off.";
+      case "CONNECTION_LIFETIME" -> "retire pooled connections to " + peers + " younger than "
+          + "the peer's limit (a max connection lifetime below " + youngest(g) + "), or raise "
+          + "the limit (nginx keepalive_time, a proxy's max connection duration).";
+      case "REQUEST_LIMIT" -> "retire pooled connections to " + peers + " before the peer's "
+          + "request limit (the agent's recommendation names the count), or raise it (nginx "
+          + "keepalive_requests, Apache MaxKeepAliveRequests); a client that honours "
+          + "Connection: close never reuses such a connection.";
       case ResetAnalysis.UNKNOWN -> "open these resets in the Event Browser (reset-tracer) for "
           + "their evidence and stacks; a longer recording lets the agent learn each peer's "
           + "limits.";
@@ -79,6 +93,14 @@ final class Causes {
 
   private static String idle(Group g) {
     return g.hasIdle() ? Text.durationRange(g.idleMin, g.idleMax) : "an unknown time";
+  }
+
+  private static String age(Group g) {
+    return g.ageMax >= 0 ? Text.durationRange(g.ageMin, g.ageMax) : "of an unknown age";
+  }
+
+  private static String youngest(Group g) {
+    return g.ageMax >= 0 ? Text.duration(g.ageMin) : "the ages in the events";
   }
 
   private static String shortestIdle(Group g) {

@@ -277,6 +277,7 @@ final class ResetAnalysis {
     long idleMax = -1;
     long inFlightMin = Long.MAX_VALUE;
     long inFlightMax = -1;
+    long ageMin = Long.MAX_VALUE;
     long ageMax = -1;
     long nothingRead;
     double confidenceMin = Double.MAX_VALUE;
@@ -306,6 +307,9 @@ final class ResetAnalysis {
       if (r.writtenSinceRead() >= 0) {
         inFlightMin = Math.min(inFlightMin, r.writtenSinceRead());
         inFlightMax = Math.max(inFlightMax, r.writtenSinceRead());
+      }
+      if (r.ageNanos() >= 0) {
+        ageMin = Math.min(ageMin, r.ageNanos());
       }
       ageMax = Math.max(ageMax, r.ageNanos());
       if (r.bytesRead() == 0) {

@@ -49,6 +49,25 @@ class ResetAnalysisTest {
   }
 
   @Test
+  void connectionsEndedAtOneAgeOrCountAreExplainedWithTheirAges() {
+    List<Reset> resets = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      long age = (3 * S) + i * 20_000_000L;
+      resets.add(new Reset(i * S, "CONNECTION_LIFETIME", 85, "10.0.0.2", 80, "read",
+          "premature-eof", 200_000_000L, age, 100, 60, "", "", ""));
+      resets.add(new Reset(i * S + 1, "REQUEST_LIMIT", 85, "10.0.0.3", 80, "read",
+          "premature-eof", 150_000_000L, S + i * 100_000_000L, 100, 60, "", "", ""));
+    }
+    ResetAnalysis a = analyse(10 * MIN, resets);
+    assertContains(a.explanation, "connections to 10.0.0.2:80 were ended at one age (3.0–3.2 s"
+        + " old when next used");
+    assertContains(a.solution, "a max connection lifetime below 3.0 s");
+    assertContains(a.explanation, "connections to 10.0.0.3:80 were ended after one number of"
+        + " requests");
+    assertContains(a.solution, "nginx keepalive_requests, Apache MaxKeepAliveRequests");
+  }
+
+  @Test
   void aRareResetOfKnownCauseIsInfo() {
     ResetAnalysis a = analyse(120 * MIN, List.of(reset(0, "IDLE_TIMEOUT", "10.0.0.1:443", 70 * S,
         12)));

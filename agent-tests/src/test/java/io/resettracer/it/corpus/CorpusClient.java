@@ -138,6 +138,8 @@ public final class CorpusClient {
         case "launch-download" -> all(all, c -> c.conn.download(p[1]), "download", false);
         case "burst" -> burst(all.get(0), Integer.parseInt(p[1]));
         case "busy" -> busy(all, Long.parseLong(p[1]), Long.parseLong(p[2]));
+        case "paced" -> paced(all, Long.parseLong(p[1]), Long.parseLong(p[2]),
+            Long.parseLong(p[3]));
         case "sleep" -> Thread.sleep(Long.parseLong(p[1]));
         case "join" -> join();
         case "action" -> action(p[1]);
@@ -193,6 +195,28 @@ public final class CorpusClient {
           if (!attempt(c, x -> x.conn.request(), "request")) {
             Thread.sleep(every * 3); // a failed connection retries a little later, like a pool
           }
+          Thread.sleep(every);
+        }
+        return null;
+      }));
+    }
+  }
+
+  /**
+   * Each connection requests at its own pace for {@code ms}: the i-th every {@code base + i * step}
+   * ms, starting {@code i * step} ms late, as a pool's connections are opened and used unevenly. A
+   * failed request is retried at the next turn on a new connection.
+   */
+  private void paced(List<Named> all, long ms, long base, long step) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    for (int i = 0; i < all.size(); i++) {
+      Named c = all.get(i);
+      long every = base + i * step;
+      long late = i * step;
+      launched.add(pool.submit(() -> {
+        Thread.sleep(late);
+        while (System.nanoTime() < end) {
+          attempt(c, x -> x.conn.request(), "request");
           Thread.sleep(every);
         }
         return null;
@@ -307,6 +331,7 @@ public final class CorpusClient {
         case "hc5" -> hc5Conn(target);
         case "okhttp", "okhttp-retry" -> okConn(target);
         case "jedis" -> new JedisConn(target);
+        case "raw-http" -> new RawHttpConn(target);
         case "lettuce-nio", "lettuce-epoll" -> lettuceConn(target, index);
         default -> throw new IllegalArgumentException("unknown library " + lib);
       };
@@ -474,6 +499,86 @@ public final class CorpusClient {
       @Override
       public void download(String key) {
         jedis().get(key.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+
+    /**
+     * A hand-rolled HTTP/1.1 client over one kept-alive blocking socket that, like many in-house
+     * clients and TCP-level pools, ignores the reply's {@code Connection: close}: it reuses the
+     * connection until a request on it fails, then opens a new one for the next.
+     */
+    private static final class RawHttpConn implements Conn {
+      private final URI uri;
+      private java.net.Socket socket;
+
+      RawHttpConn(String url) {
+        uri = URI.create(url);
+      }
+
+      @Override
+      public void request() throws Exception {
+        if (socket == null) {
+          socket = new java.net.Socket();
+          socket.connect(new java.net.InetSocketAddress(uri.getHost(),
+              uri.getPort() < 0 ? 80 : uri.getPort()), 3000);
+          socket.setSoTimeout(15_000);
+        }
+        try {
+          exchange(socket);
+        } catch (Exception e) {
+          socket.close();
+          socket = null;
+          throw e;
+        }
+      }
+
+      private void exchange(java.net.Socket s) throws IOException {
+        String req = "GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost()
+            + "\r\nUser-Agent: corpus-raw\r\n\r\n";
+        s.getOutputStream().write(req.getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        // One buffer per exchange: the reply is read to its end, and nothing follows it.
+        java.io.InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+        String status = line(in);
+        if (!status.startsWith("HTTP/1.")) {
+          throw new IOException("not an HTTP reply: " + status);
+        }
+        long length = -1;
+        for (String h = line(in); !h.isEmpty(); h = line(in)) {
+          if (h.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+            length = Long.parseLong(h.substring(15).trim());
+          }
+        }
+        if (length < 0) {
+          throw new IOException("no Content-Length in the reply");
+        }
+        for (long left = length; left > 0; ) {
+          long n = in.skip(left);
+          if (n <= 0) {
+            if (in.read() < 0) {
+              throw new java.io.EOFException("end of stream in the body");
+            }
+            n = 1;
+          }
+          left -= n;
+        }
+        int code = Integer.parseInt(status.substring(9, 12));
+        if (code >= 400) {
+          throw new IOException("HTTP " + code);
+        }
+      }
+
+      private static String line(java.io.InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+          if (c < 0) {
+            throw new java.io.EOFException("unexpected end of stream");
+          }
+          if (c != '\r') {
+            b.append((char) c);
+          }
+        }
+        return b.toString();
       }
     }
 

@@ -221,6 +221,56 @@ final class Setups {
         return lossy(lab, "lettuce-epoll", "warm,upload:524288,action:loss,"
             + "download:corpus-upload,download:corpus-upload,action:blackhole,round",
             List.of(lab.host(0) + ":6379"), 3);
+      }),
+      // CONNECTION_LIFETIME: nginx ends every keep-alive connection older than 3 s
+      // (keepalive_time) after the reply it serves past that age, with a FIN. A hand-rolled
+      // keep-alive client that ignores the reply's Connection: close reuses it and its next
+      // request meets the close. Its three connections request every 150, 250 and 350 ms: each
+      // is ended at 3.0–3.4 s of age, after 20, 12 or 9 exchanges, never idle a second.
+      new Setup("lifetime-nginx-keepalive-time-raw", "CONNECTION_LIFETIME", 1, lab -> {
+        Servers.nginx(lab, "nginx", lab.host(0), 80,
+            "  keepalive_timeout 60s;\n  keepalive_requests 100000;\n  keepalive_time 3s;\n"
+                + "  server { listen " + lab.host(0) + ":80;"
+                + " location / { return 200 \"ok\\n\"; } }");
+        return plan("raw-http", "paced:11000:150:100", List.of("http://" + lab.host(0) + "/"),
+            3);
+      }),
+      // CONNECTION_LIFETIME through a load balancer: HAProxy in TCP mode in front of nginx
+      // (keepalive_time 2 s). The client's connections end at HAProxy, which closes its side when
+      // nginx closes the other: the age limit is the server's, the close the client meets is the
+      // hop's. Four connections at 120, 200, 280 and 360 ms.
+      new Setup("lifetime-haproxy-nginx-raw", "CONNECTION_LIFETIME", 1, lab -> {
+        Servers.nginx(lab, "nginx", lab.host(0), 80,
+            "  keepalive_timeout 60s;\n  keepalive_requests 100000;\n  keepalive_time 2s;\n"
+                + "  server { listen " + lab.host(0) + ":80;"
+                + " location / { return 200 \"ok\\n\"; } }");
+        String vip = lab.routerClientSide();
+        Servers.haproxy(lab, lab.router, "haproxy", vip, 8080,
+            "defaults\n  mode tcp\n  timeout connect 2s\n  timeout client 60s\n"
+                + "  timeout server 60s\n"
+                + "frontend lb\n  bind " + vip + ":8080\n  default_backend web\n"
+                + "backend web\n  server web1 " + lab.host(0) + ":80\n");
+        return plan("raw-http", "paced:9000:120:80", List.of("http://" + vip + ":8080/"), 4);
+      }),
+      // REQUEST_LIMIT: nginx ends a keep-alive connection after its 5th request
+      // (keepalive_requests), with a FIN after the reply; the same hand-rolled client reuses it
+      // and its 6th request meets the close. Paces of 150, 300 and 450 ms: every failure after
+      // exactly 5 exchanges, at 0.6–1.9 s of age, never idle a second.
+      new Setup("requests-nginx-keepalive-requests-raw", "REQUEST_LIMIT", 1, lab -> {
+        Servers.nginx(lab, "nginx", lab.host(0), 80,
+            "  keepalive_timeout 60s;\n  keepalive_requests 5;\n"
+                + "  server { listen " + lab.host(0) + ":80;"
+                + " location / { return 200 \"ok\\n\"; } }");
+        return plan("raw-http", "paced:8000:150:150", List.of("http://" + lab.host(0) + "/"),
+            3);
+      }),
+      // REQUEST_LIMIT: Apache httpd (event MPM) with MaxKeepAliveRequests 5 closes a connection
+      // after the reply to its 5th request (FIN); the hand-rolled client's 6th meets the close.
+      new Setup("requests-apache-max-keepalive-raw", "REQUEST_LIMIT", 1, lab -> {
+        Servers.apache(lab, "apache", lab.host(0), 80,
+            "KeepAlive On\nKeepAliveTimeout 60\nMaxKeepAliveRequests 5\n");
+        return plan("raw-http", "paced:8000:150:150",
+            List.of("http://" + lab.host(0) + "/index.html"), 3);
       }));
 
   private static Plan plan(String lib, String steps, List<String> targets, int conns) {
