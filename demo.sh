@@ -22,6 +22,8 @@ SCENARIOS=(
   "network-device NetworkDeviceSample"
   "large-payload LargePayloadSample"
   "network-instability NetworkInstabilitySample"
+  "connection-lifetime ConnectionLifetimeSample"
+  "request-limit RequestLimitSample"
   "thin-evidence ThinEvidenceSample"
 )
 

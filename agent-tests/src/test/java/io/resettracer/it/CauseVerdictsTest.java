@@ -80,6 +80,9 @@ class CauseVerdictsTest {
       new Sample("LargePayloadSample", "LARGE_PAYLOAD", false, CauseVerdictsTest::largePayload),
       new Sample("NetworkInstabilitySample", "NETWORK_INSTABILITY", true,
           CauseVerdictsTest::networkInstability),
+      new Sample("ConnectionLifetimeSample", "CONNECTION_LIFETIME", false,
+          CauseVerdictsTest::connectionLifetime),
+      new Sample("RequestLimitSample", "REQUEST_LIMIT", false, CauseVerdictsTest::requestLimit),
       new Sample("ThinEvidenceSample", "UNKNOWN", false, CauseVerdictsTest::thinEvidence));
 
   /** Causes whose resets come as one burst, which the agent may judge as one incident. */
@@ -160,6 +163,42 @@ class CauseVerdictsTest {
    * A stale reuse after the server's 1 s keep-alive: a GET reads end of stream, a POST's body
    * write meets "Broken pipe"; one event per stale connection, whichever form it took.
    */
+  /**
+   * The server retires each connection after the first reply past 1.5 s of age: every pooled
+   * connection fails once, on its next request, by end of stream; busy (no idle near any limit),
+   * after differing numbers of exchanges, at about one age.
+   */
+  private static void connectionLifetime(ScenarioRun run, List<AppFailure> app) {
+    assertEquals(4, app.size(), "each pooled connection retired once:\n" + run.describe());
+    assertEquals(app.size(), run.events.size(), "one event per failure:\n" + run.describe());
+    java.util.Set<Long> exchanges = new java.util.TreeSet<>();
+    for (Map<String, String> e : run.events) {
+      assertShape(e, "read", "premature-eof");
+      assertTrue(millis(e, "idleTime") < 1_000, "busy, not idle: " + e);
+      long age = millis(e, "connectionAge");
+      assertTrue(age >= 1_500 && age < 2_300 + TIMING_SLACK_MS, "about one age: " + age + " ms");
+      exchanges.add(number(e, "exchanges"));
+    }
+    assertTrue(exchanges.size() >= 3, "after differing numbers of exchanges: " + exchanges);
+  }
+
+  /**
+   * The server ends each connection after 4 requests: every pooled connection fails once, on its
+   * fifth request, by end of stream; busy, at differing ages, always after 4 exchanges.
+   */
+  private static void requestLimit(ScenarioRun run, List<AppFailure> app) {
+    assertEquals(4, app.size(), "each pooled connection retired once:\n" + run.describe());
+    assertEquals(app.size(), run.events.size(), "one event per failure:\n" + run.describe());
+    java.util.Set<Long> ages = new java.util.TreeSet<>();
+    for (Map<String, String> e : run.events) {
+      assertShape(e, "read", "premature-eof");
+      assertTrue(millis(e, "idleTime") < 1_000, "busy, not idle: " + e);
+      assertEquals(4, number(e, "exchanges"), "after exactly the limit: " + e);
+      ages.add(millis(e, "connectionAge") / 100);
+    }
+    assertTrue(ages.size() >= 3, "at differing ages (100 ms buckets): " + ages);
+  }
+
   private static void keepaliveMismatch(ScenarioRun run, List<AppFailure> app) throws IOException {
     long keepAlive = 1_000;
     List<AppFailure> eofs = app.stream().filter(f -> f.exception().contains("end of stream"))
