@@ -64,6 +64,7 @@ class KeepAliveMismatchTest {
     assertEquals(0, with.swallowed, with.describe());
     assertEquals(1, with.events.size(), "the pooled connection reset while idle:\n" + with.describe());
     Map<String, String> e = with.events.get(0);
+    System.out.println("[reactor-netty-rst on " + jdk + "] " + e);
     assertEquals("netty-epoll", e.get("transport"), e.toString());
     assertEquals("reset", e.get("failure"), e.toString());
     assertEquals("read", e.get("operation"), e.toString());
