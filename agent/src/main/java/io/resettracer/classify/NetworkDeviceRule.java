@@ -3,8 +3,6 @@ package io.resettracer.classify;
 import io.resettracer.model.Durations;
 import io.resettracer.model.FailureKind;
 import io.resettracer.model.PastReset;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A firewall, NAT or router in the path cut flows that neither end closed: many different hosts
@@ -67,16 +65,17 @@ final class NetworkDeviceRule implements Rule {
       return -1;
     }
     long age = e.facts.connectionAgeNanos();
-    List<Long> same = new ArrayList<>();
-    same.add(age);
+    int same = 1;
+    long shortest = age;
     for (PastReset r : e.history.samePeer()) {
       if (r.ageKnown() && Math.abs(r.connectionAgeNanos() - age) * 1000 <= age * SAME_AGE_PER_MILLE) {
-        same.add(r.connectionAgeNanos());
+        same++;
+        shortest = Math.min(shortest, r.connectionAgeNanos());
       }
     }
-    if (same.size() < SAME_AGE_RESETS || age < e.t.idleMin * 10) {
+    if (same < SAME_AGE_RESETS || age < e.t.idleMin * 10) {
       return -1;
     }
-    return same.stream().mapToLong(Long::longValue).min().orElse(age);
+    return shortest;
   }
 }
