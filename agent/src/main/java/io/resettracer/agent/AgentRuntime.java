@@ -48,6 +48,13 @@ public final class AgentRuntime {
    */
   private static final int JUDGED_PER_SECOND = 256;
 
+  /**
+   * Failures judged per second at most in each second a storm goes on past its first (see
+   * {@link FailureHandOff}): its verdict is known by then, and judging costs the CPU the
+   * application is reconnecting on.
+   */
+  private static final int JUDGED_PER_SECOND_IN_A_STORM = 64;
+
   private static volatile AgentRuntime current;
   /** Stateless; one instance, so that detach removes what start-up added. */
   private static final StateFieldInjector STATE_FIELDS = new StateFieldInjector();
@@ -101,7 +108,7 @@ public final class AgentRuntime {
       log.warn("this runtime has no jdk.jfr module: resets are logged but not recorded as events");
     }
     PeerRegistry peers = new PeerRegistry(MAX_PEERS);
-    FailureHandOff handOff = new FailureHandOff(HAND_OFF_CAPACITY, JUDGED_PER_SECOND);
+    FailureHandOff handOff = new FailureHandOff(HAND_OFF_CAPACITY, JUDGED_PER_SECOND, JUDGED_PER_SECOND_IN_A_STORM);
     List<ResetOutput> outputs = new ArrayList<>();
     outputs.add(new LogOutput(options.logLimit, options.logWindowNanos));
     JfrOutput jfrOutput = jfr ? new JfrOutput(options.eventLimit, options.eventWindowNanos) : null;

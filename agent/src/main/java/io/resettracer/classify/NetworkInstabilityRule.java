@@ -1,8 +1,8 @@
 package io.resettracer.classify;
 
+import io.resettracer.model.Decimals;
 import io.resettracer.model.Durations;
 import io.resettracer.model.FailureKind;
-import java.util.Locale;
 
 /**
  * Packet loss, corruption or an MTU black hole: a connection that timed out on retransmissions, a
@@ -32,9 +32,11 @@ final class NetworkInstabilityRule implements Rule {
       return null;
     }
     if (ratio >= 0) {
-      why.append(String.format(Locale.ROOT, "; %.1f ‰ of TCP segments retransmitted in the last %s"
-              + " (%d of %d; threshold %d ‰)", ratio * 1000, Durations.format(e.host.counterSpanNanos()),
-          e.host.segmentsRetransmitted(), e.host.segmentsOut(), e.t.retransmitHigh));
+      why.append("; ").append(Decimals.fixed(ratio * 1000, 1))
+          .append(" ‰ of TCP segments retransmitted in the last ")
+          .append(Durations.format(e.host.counterSpanNanos())).append(" (")
+          .append(e.host.segmentsRetransmitted()).append(" of ").append(e.host.segmentsOut())
+          .append("; threshold ").append(e.t.retransmitHigh).append(" ‰)");
       // The share is the strongest evidence there is of the path: heavy loss weighs more.
       score += e.heavyLoss() ? 0.4 : lossy ? 0.25 : -0.1;
     } else if (e.host.segmentsOut() > 0) {

@@ -1,5 +1,6 @@
 package io.resettracer.classify;
 
+import io.resettracer.model.Decimals;
 import io.resettracer.model.Durations;
 import io.resettracer.model.HostSnapshot;
 import io.resettracer.model.ResetFacts;
@@ -8,7 +9,6 @@ import io.resettracer.model.Stage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Turns a reset and what surrounds it into a verdict. Every rule makes its case; the best one is
@@ -89,14 +89,16 @@ public class ResetClassifier {
           + " time (an idle limit), one connection age or one request count (a limit on a"
           + " connection's lifetime or requests) or one moment (a crash or a device)";
     } else {
-      why.append(String.format(Locale.ROOT, "; nearest causes: %s (%.0f %%: %s)",
-          best.verdict(), best.score() * 100, best.evidence()));
+      why.append("; nearest causes: ").append(best.verdict()).append(" (")
+          .append(Decimals.fixed(best.score() * 100, 0)).append(" %: ").append(best.evidence())
+          .append(')');
       if (next != null) {
-        why.append(String.format(Locale.ROOT, " and %s (%.0f %%: %s)",
-            next.verdict(), next.score() * 100, next.evidence()));
+        why.append(" and ").append(next.verdict()).append(" (")
+            .append(Decimals.fixed(next.score() * 100, 0)).append(" %: ").append(next.evidence())
+            .append(')');
       }
-      why.append(String.format(Locale.ROOT, "; a verdict needs %d %% and a %d %% lead",
-          thresholds.minScore / 10, thresholds.minMargin / 10));
+      why.append("; a verdict needs ").append(thresholds.minScore / 10).append(" % and a ")
+          .append(thresholds.minMargin / 10).append(" % lead");
       settle = "not enough to tell yet; if it is " + best.verdict() + ": " + best.recommendation();
     }
     return new Classification(Verdict.UNKNOWN, 0f, why + pause, settle);

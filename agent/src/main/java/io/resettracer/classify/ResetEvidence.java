@@ -1,6 +1,7 @@
 package io.resettracer.classify;
 
 import io.resettracer.model.BurstContext;
+import io.resettracer.model.Decimals;
 import io.resettracer.model.Durations;
 import io.resettracer.model.FailureKind;
 import io.resettracer.model.HostSnapshot;
@@ -213,9 +214,10 @@ public final class ResetEvidence {
     if (!lossy()) {
       return 0;
     }
-    why.append(String.format(java.util.Locale.ROOT,
-        "; but %.0f ‰ of this host's TCP segments were retransmitted (%d of %d): a lossy path",
-        retransmitShare() * 1000, host.segmentsRetransmitted(), host.segmentsOut()));
+    why.append("; but ").append(Decimals.fixed(retransmitShare() * 1000, 0))
+        .append(" ‰ of this host's TCP segments were retransmitted (")
+        .append(host.segmentsRetransmitted()).append(" of ").append(host.segmentsOut())
+        .append("): a lossy path");
     return heavyLoss() ? 0.3 : 0.15;
   }
 
@@ -461,10 +463,8 @@ public final class ResetEvidence {
 
   /** A one-line restatement of the facts, for evidence that has nothing sharper to say. */
   String factsLine() {
-    return String.format(
-        java.util.Locale.ROOT,
-        "%s on %s after %s idle, %d exchanges, %s written since the last read",
-        facts.kind().label(), facts.operation().label(), Durations.format(facts.idleNanos()),
-        facts.exchanges(), Sizes.format(facts.writtenSinceRead()));
+    return facts.kind().label() + " on " + facts.operation().label() + " after "
+        + Durations.format(facts.idleNanos()) + " idle, " + facts.exchanges() + " exchanges, "
+        + Sizes.format(facts.writtenSinceRead()) + " written since the last read";
   }
 }

@@ -43,24 +43,24 @@ public final class HostProbe {
   }
 
   /**
-   * @param countDescriptors whether to list the descriptors too: with tens of thousands open, the
-   *     listing is the one costly part of a sample, so between scheduled samples the last count
-   *     stands
+   * @param scheduled a scheduled sample, which also reads the descriptors' limit and, where the
+   *     kernel cannot count them cheaply, lists them: with tens of thousands open, a listing takes
+   *     tens of milliseconds (measured: 35 ms at 18 000), so between scheduled samples the last
+   *     count stands there
    */
-  private void sample(boolean countDescriptors) {
+  private void sample(boolean scheduled) {
     long now = System.nanoTime();
     KernelTcpCounters c = linux ? readCounters() : null;
-    long[] fds;
-    if (countDescriptors) {
-      fds = fileDescriptors();
-    } else {
-      Sample last;
-      synchronized (this) {
-        last = samples.peekLast();
-      }
-      fds = last == null ? fileDescriptors() : new long[] {last.openFds(), last.fdLimit()};
+    Sample last;
+    synchronized (this) {
+      last = samples.peekLast();
     }
-    Sample s = new Sample(now, c, gcMillis(), fds[0], fds[1]);
+    long open = linux ? countedDescriptors() : -1;
+    if (open < 0) {
+      open = scheduled || last == null ? listedDescriptors() : last.openFds();
+    }
+    long limit = scheduled || last == null ? descriptorLimit() : last.fdLimit();
+    Sample s = new Sample(now, c, gcMillis(), open, limit);
     synchronized (this) {
       if (samples.size() == 3) {
         samples.removeFirst();
@@ -76,7 +76,7 @@ public final class HostProbe {
       newest = samples.peekLast();
     }
     if (newest == null || nowNanos - newest.atNanos() >= FRESH_NANOS) {
-      sample(false); // the counters now; the descriptors at the next scheduled sample
+      sample(false); // the counters now; the descriptors too where the kernel counts them
     }
   }
 
@@ -154,10 +154,23 @@ public final class HostProbe {
     }
   }
 
-  /** {open, soft limit}; -1 where unknown. */
-  private static long[] fileDescriptors() {
+  /**
+   * The descriptors open as the kernel counts them: since Linux 6.2 the size of {@code
+   * /proc/self/fd} is that count, one {@code stat} (measured: 20 µs with 18 000 open, against 35 ms
+   * to list them); -1 on an older kernel, where the size is 0.
+   */
+  private static long countedDescriptors() {
+    try {
+      long n = Files.size(FDS);
+      return n > 0 ? n : -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** The descriptors open, listed one by one; -1 where unknown. */
+  private static long listedDescriptors() {
     long open = -1;
-    long limit = -1;
     try (DirectoryStream<Path> d = Files.newDirectoryStream(FDS)) {
       open = 0;
       for (Path ignored : d) {
@@ -166,6 +179,12 @@ public final class HostProbe {
     } catch (IOException | RuntimeException e) {
       // Not Linux, or not readable: unknown.
     }
+    return open;
+  }
+
+  /** The soft limit on descriptors; -1 where unknown or unlimited. */
+  private static long descriptorLimit() {
+    long limit = -1;
     String limits = read(LIMITS);
     if (limits != null) {
       for (String line : limits.split("\n")) {
@@ -179,7 +198,7 @@ public final class HostProbe {
         }
       }
     }
-    return new long[] {open, limit};
+    return limit;
   }
 
   /** Concurrent collectors' cycles run beside the application: only their pauses stop it. */

@@ -1,7 +1,5 @@
 package io.resettracer.model;
 
-import java.util.Locale;
-
 /** Human-readable durations for evidence and log lines: "350.2 s", "12 ms", "3.0 min". */
 public final class Durations {
 
@@ -13,16 +11,16 @@ public final class Durations {
     }
     double ms = nanos / 1e6;
     if (ms < 1) {
-      return String.format(Locale.ROOT, "%d µs", nanos / 1000);
+      return nanos / 1000 + " µs";
     }
     if (ms < 1000) {
-      return String.format(Locale.ROOT, "%d ms", Math.round(ms));
+      return Math.round(ms) + " ms";
     }
     double s = ms / 1000;
     if (s < 600) {
-      return String.format(Locale.ROOT, "%.1f s", s);
+      return Decimals.fixed(s, 1) + " s";
     }
-    return String.format(Locale.ROOT, "%.1f min", s / 60);
+    return Decimals.fixed(s / 60, 1) + " min";
   }
 
   /** "2.1–3.0 s", or one value when both ends print the same. */
@@ -43,11 +41,11 @@ public final class Durations {
   public static String setting(long nanos) {
     double s = nanos / 1e9;
     if (s >= 10) {
-      return String.format(Locale.ROOT, "%d s", (long) Math.floor(s));
+      return (long) Math.floor(s) + " s";
     }
     if (s >= 1) {
-      return String.format(Locale.ROOT, "%.1f s", Math.floor(s * 10) / 10);
+      return Decimals.fixed(Math.floor(s * 10) / 10, 1) + " s";
     }
-    return String.format(Locale.ROOT, "%d ms", Math.max(1, (long) Math.floor(s * 1000)));
+    return Math.max(1, (long) Math.floor(s * 1000)) + " ms";
   }
 }

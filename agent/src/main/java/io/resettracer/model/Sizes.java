@@ -1,7 +1,5 @@
 package io.resettracer.model;
 
-import java.util.Locale;
-
 /** Byte counts for evidence: "512 B", "4.2 MiB". */
 public final class Sizes {
 
@@ -12,11 +10,11 @@ public final class Sizes {
       return bytes + " B";
     }
     if (bytes < 1024 * 1024) {
-      return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+      return Decimals.fixed(bytes / 1024.0, 1) + " KiB";
     }
     if (bytes < 1024L * 1024 * 1024) {
-      return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+      return Decimals.fixed(bytes / (1024.0 * 1024), 1) + " MiB";
     }
-    return String.format(Locale.ROOT, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+    return Decimals.fixed(bytes / (1024.0 * 1024 * 1024), 1) + " GiB";
   }
 }

@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -41,8 +40,11 @@ final class PeerStats {
    */
   volatile boolean forgotten;
 
-  private final ArrayDeque<StampedReset> resets = new ArrayDeque<>(); // guarded by this
-  private final ArrayDeque<Long> refusedAt = new ArrayDeque<>(); // guarded by this
+  // Made at a peer's first reset or refusal: most peers never have one, and a peer is made on the
+  // connect path (under churn across many peers, at every connect), where two empty deques were
+  // two thirds of the bytes a new peer cost.
+  private ArrayDeque<StampedReset> resets; // guarded by this
+  private ArrayDeque<Long> refusedAt; // guarded by this
 
   PeerStats(InetSocketAddress key, InetAddress address, int port, long nowNanos) {
     this.key = key;
@@ -63,6 +65,9 @@ final class PeerStats {
   }
 
   synchronized void refused(long nowNanos) {
+    if (refusedAt == null) {
+      refusedAt = new ArrayDeque<>();
+    }
     if (refusedAt.size() == KEPT) {
       refusedAt.removeLast();
     }
@@ -70,6 +75,9 @@ final class PeerStats {
   }
 
   synchronized void reset(ResetFacts facts, long nowNanos) {
+    if (resets == null) {
+      resets = new ArrayDeque<>();
+    }
     if (resets.size() == KEPT) {
       resets.removeLast();
     }
@@ -78,6 +86,9 @@ final class PeerStats {
 
   /** The kept resets but {@code self}, each as seen from {@code atNanos} (negative: later). */
   synchronized List<PastReset> resetsAround(ResetFacts self, long atNanos) {
+    if (resets == null) {
+      return new ArrayList<>(0);
+    }
     List<PastReset> out = new ArrayList<>(resets.size());
     for (StampedReset r : resets) {
       if (r.facts != self) {
@@ -89,6 +100,9 @@ final class PeerStats {
 
   /** How long before {@code atNanos} each kept refusal was (negative: after it), newest first. */
   synchronized List<Long> refusedAround(long atNanos) {
+    if (refusedAt == null) {
+      return new ArrayList<>(0);
+    }
     List<Long> out = new ArrayList<>(refusedAt.size());
     for (long t : refusedAt) {
       out.add(atNanos - t);
@@ -98,6 +112,9 @@ final class PeerStats {
 
   /** Refused connects at or after {@code sinceNanos}. */
   synchronized int refusedSince(long sinceNanos) {
+    if (refusedAt == null) {
+      return 0;
+    }
     int n = 0;
     for (long t : refusedAt) {
       if (t >= sinceNanos) {
@@ -108,14 +125,5 @@ final class PeerStats {
   }
 
   /** A reset and when it happened on this JVM's clock. */
-  record StampedReset(ResetFacts facts, long atNanos) {
-    static List<PastReset> ago(Iterable<StampedReset> newestFirst, long nowNanos) {
-      List<PastReset> out = new ArrayList<>();
-      for (Iterator<StampedReset> it = newestFirst.iterator(); it.hasNext(); ) {
-        StampedReset r = it.next();
-        out.add(PastReset.of(r.facts, nowNanos - r.atNanos));
-      }
-      return out;
-    }
-  }
+  record StampedReset(ResetFacts facts, long atNanos) {}
 }

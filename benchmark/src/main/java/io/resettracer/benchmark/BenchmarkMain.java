@@ -160,8 +160,9 @@ public final class BenchmarkMain {
    */
   private void storms() throws Exception {
     System.out.printf("%nA reset storm and churn over many peers (median of alternated runs):%n");
-    System.out.printf("%-22s %12s %12s %7s %7s %14s %14s%n", "workload", "no agent/s", "agent/s",
-        "ratio", "A/A ±", "failing call", "with agent");
+    System.out.printf("%-22s %12s %12s %7s %7s %14s %14s %10s %10s %10s %10s%n", "workload",
+        "no agent/s", "agent/s", "ratio", "A/A ±", "failing call", "with agent", "JVM CPU/op",
+        "+JVM/op", "+app thr", "agent thr");
     for (String fds : List.of("0", "8000", "18000")) {
       stormRow("storm", fds, "storm, " + fds + " fds");
     }
@@ -187,8 +188,17 @@ public final class BenchmarkMain {
       failWith = String.format(Locale.ROOT, "%+.1f µs",
           (median(with, "failNsPerReset") - median(without, "failNsPerReset")) / 1000);
     }
-    System.out.printf(Locale.ROOT, "%-22s %12.0f %12.0f %7.3f %6.1f%% %14s %14s%n", label, base,
-        traced, traced / base, spreadPercent(without, "opsPerSec"), fail, failWith);
+    // The CPU an operation cost the whole JVM, and what the agent added to it: in the workload's
+    // own threads (its hooks), in the agent's threads (judging), and the rest (the JIT compiling
+    // the agent's code, the collector). Less sensitive than throughput to other load.
+    double jvm = median(without, "jvmCpuNsPerOp");
+    double app = median(without, "workloadCpuNsPerOp");
+    double agentThreads = median(with, "agentThreadsCpuNsPerOp");
+    System.out.printf(Locale.ROOT,
+        "%-22s %12.0f %12.0f %7.3f %6.1f%% %14s %14s %8.0fns %+8.0fns %+8.0fns %8.0fns%n", label,
+        base, traced, traced / base, spreadPercent(without, "opsPerSec"), fail, failWith, jvm,
+        median(with, "jvmCpuNsPerOp") - jvm, median(with, "workloadCpuNsPerOp") - app,
+        agentThreads);
   }
 
   /**

@@ -71,6 +71,7 @@ final class StormWorkloads {
       }
       failNanos[0] = 0;
       failures[0] = 0;
+      CpuSplit cpu = new CpuSplit(Thread.currentThread(), resetter);
       long start = System.nanoTime();
       long end = start + measureMs * 1_000_000;
       long ops = 0;
@@ -79,13 +80,14 @@ final class StormWorkloads {
         ops++;
       }
       long elapsed = System.nanoTime() - start;
+      String cpuPerOp = cpu.perOp(ops);
       stop.set(true);
       server.close();
       resetter.join();
       System.out.printf(Locale.ROOT,
-          "RESULT unit=resets opsPerSec=%.1f failNsPerReset=%.0f resets=%d fds=%d%n",
+          "RESULT unit=resets opsPerSec=%.1f failNsPerReset=%.0f resets=%d fds=%d %s%n",
           ops * 1e9 / elapsed, failures[0] == 0 ? Double.NaN : failNanos[0] / (double) failures[0],
-          failures[0], held.size());
+          failures[0], held.size(), cpuPerOp);
     } finally {
       for (InputStream in : held) {
         in.close();
@@ -137,6 +139,7 @@ final class StormWorkloads {
       while (System.nanoTime() < warmEnd) {
         op.run();
       }
+      CpuSplit cpu = new CpuSplit(Thread.currentThread(), acceptor);
       long start = System.nanoTime();
       long end = start + measureMs * 1_000_000;
       long ops = 0;
@@ -145,11 +148,52 @@ final class StormWorkloads {
         ops++;
       }
       long elapsed = System.nanoTime() - start;
+      String cpuPerOp = cpu.perOp(ops);
       stop.set(true);
       server.close();
       acceptor.join();
-      System.out.printf(Locale.ROOT, "RESULT unit=connections opsPerSec=%.1f peers=%d%n",
-          ops * 1e9 / elapsed, peers);
+      System.out.printf(Locale.ROOT, "RESULT unit=connections opsPerSec=%.1f peers=%d %s%n",
+          ops * 1e9 / elapsed, peers, cpuPerOp);
+    }
+  }
+
+  /**
+   * Where the CPU of a measured period went, per operation: the whole JVM, the workload's own
+   * threads, and the agent's threads; the rest is the JVM's (its compilers, collector). Pinned to
+   * one CPU, the agent's threads and the JIT compiling the agent's code take their time from the
+   * workload: this says which, and is far less sensitive than throughput to other load on the
+   * machine.
+   */
+  private static final class CpuSplit {
+    private final long[] workload;
+    private final long jvmAtStart;
+    private final long workloadAtStart;
+    private final long agentAtStart;
+
+    CpuSplit(Thread... workloadThreads) {
+      workload = new long[workloadThreads.length];
+      for (int i = 0; i < workload.length; i++) {
+        workload[i] = workloadThreads[i].getId();
+      }
+      jvmAtStart = Workloads.processCpuNanos();
+      workloadAtStart = Workloads.cpu(workload);
+      agentAtStart = Workloads.cpu(agentThreads());
+    }
+
+    String perOp(long ops) {
+      long jvm = Workloads.processCpuNanos() - jvmAtStart;
+      long own = Workloads.cpu(workload) - workloadAtStart;
+      long agent = Workloads.cpu(agentThreads()) - agentAtStart;
+      return String.format(Locale.ROOT,
+          "jvmCpuNsPerOp=%.0f workloadCpuNsPerOp=%.0f agentThreadsCpuNsPerOp=%.0f",
+          jvm / (double) ops, own / (double) ops, agent / (double) ops);
+    }
+
+    /** The agent's own threads, which all carry its name. */
+    private static long[] agentThreads() {
+      return Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().startsWith("reset-tracer"))
+          .mapToLong(Thread::getId).toArray();
     }
   }
 
