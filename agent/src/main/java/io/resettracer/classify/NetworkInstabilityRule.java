@@ -1,7 +1,5 @@
 package io.resettracer.classify;
 
-import io.resettracer.model.Decimals;
-import io.resettracer.model.Durations;
 import io.resettracer.model.FailureKind;
 
 /**
@@ -13,7 +11,6 @@ final class NetworkInstabilityRule implements Rule {
   @Override
   public Candidate judge(ResetEvidence e) {
     FailureKind kind = e.facts.kind();
-    double ratio = e.retransmitShare();
     boolean lossy = e.lossy();
     double score;
     StringBuilder why = new StringBuilder();
@@ -31,13 +28,10 @@ final class NetworkInstabilityRule implements Rule {
     } else {
       return null;
     }
-    if (ratio >= 0) {
-      why.append("; ").append(Decimals.fixed(ratio * 1000, 1))
-          .append(" ‰ of TCP segments retransmitted in the last ")
-          .append(Durations.format(e.host.counterSpanNanos())).append(" (")
-          .append(e.host.segmentsRetransmitted()).append(" of ").append(e.host.segmentsOut())
-          .append("; threshold ").append(e.t.retransmitHigh).append(" ‰)");
-      // The share is the strongest evidence there is of the path: heavy loss weighs more.
+    String figures = e.lossFigures();
+    if (!figures.isEmpty()) {
+      why.append("; ").append(figures);
+      // The shares are the strongest evidence there is of the path: heavy loss weighs more.
       score += e.heavyLoss() ? 0.4 : lossy ? 0.25 : -0.1;
     } else if (e.host.segmentsOut() > 0) {
       why.append("; too few TCP segments sent (").append(e.host.segmentsOut())

@@ -196,14 +196,49 @@ public final class ResetEvidence {
     return host.segmentsRetransmitted() < t.minRetransmits ? 0 : ratio;
   }
 
-  /** Retransmissions past the lossy threshold, on a sample large enough to be a rate. */
-  boolean lossy() {
-    return retransmitShare() * 1000 >= t.retransmitHigh;
+  /**
+   * Segments received out of order, past a gap, as a share of those received, on a sample large
+   * enough to be a rate; -1 if unknown. Loss on the way in (a download) shows here: the receiver
+   * retransmits nothing, its peer does.
+   */
+  double outOfOrderShare() {
+    double ratio = host.outOfOrderRatio();
+    if (ratio < 0 || host.segmentsIn() < t.minSegments) {
+      return -1;
+    }
+    return ratio;
   }
 
-  /** Retransmissions past the heavy threshold (tens of per cent): the path, not the peer. */
+  /** Loss past the lossy thresholds, either way, on a sample large enough to be a rate. */
+  boolean lossy() {
+    return retransmitShare() * 1000 >= t.retransmitHigh
+        || outOfOrderShare() * 1000 >= t.outOfOrderHigh;
+  }
+
+  /** Loss past the heavy thresholds (tens of per cent): the path, not the peer. */
   boolean heavyLoss() {
-    return retransmitShare() * 1000 >= t.retransmitHeavy;
+    return retransmitShare() * 1000 >= t.retransmitHeavy
+        || outOfOrderShare() * 1000 >= t.outOfOrderHeavy;
+  }
+
+  /** What the counters say of loss on the way out and in, for the evidence; "" if unknown. */
+  String lossFigures() {
+    StringBuilder s = new StringBuilder();
+    double out = retransmitShare();
+    if (out >= 0) {
+      s.append(Decimals.fixed(out * 1000, 1)).append(" ‰ of TCP segments retransmitted in the last ")
+          .append(Durations.format(host.counterSpanNanos())).append(" (")
+          .append(host.segmentsRetransmitted()).append(" of ").append(host.segmentsOut())
+          .append("; threshold ").append(t.retransmitHigh).append(" ‰)");
+    }
+    double in = outOfOrderShare();
+    if (in >= 0) {
+      s.append(s.length() > 0 ? "; " : "").append(Decimals.fixed(in * 1000, 1))
+          .append(" ‰ of segments received came out of order, past a gap (")
+          .append(host.segmentsOutOfOrder()).append(" of ").append(host.segmentsIn())
+          .append("; threshold ").append(t.outOfOrderHigh).append(" ‰): loss on the way in");
+    }
+    return s.toString();
   }
 
   /**
@@ -214,10 +249,17 @@ public final class ResetEvidence {
     if (!lossy()) {
       return 0;
     }
-    why.append("; but ").append(Decimals.fixed(retransmitShare() * 1000, 0))
-        .append(" ‰ of this host's TCP segments were retransmitted (")
-        .append(host.segmentsRetransmitted()).append(" of ").append(host.segmentsOut())
-        .append("): a lossy path");
+    if (retransmitShare() * 1000 >= t.retransmitHigh) {
+      why.append("; but ").append(Decimals.fixed(retransmitShare() * 1000, 0))
+          .append(" ‰ of this host's TCP segments were retransmitted (")
+          .append(host.segmentsRetransmitted()).append(" of ").append(host.segmentsOut())
+          .append("): a lossy path");
+    } else {
+      why.append("; but ").append(Decimals.fixed(outOfOrderShare() * 1000, 0))
+          .append(" ‰ of the segments this host received came out of order (")
+          .append(host.segmentsOutOfOrder()).append(" of ").append(host.segmentsIn())
+          .append("): a lossy path");
+    }
     return heavyLoss() ? 0.3 : 0.15;
   }
 

@@ -40,7 +40,14 @@ public final class Thresholds {
   long retransmitHigh = 20;
   /** ...and that mean heavy loss (tens of per cent): the path rather than the peer failed. */
   long retransmitHeavy = 100;
-  /** Segments sent in the interval below which a retransmission share is not a rate. */
+  /**
+   * Segments received past a gap per mille of segments received that mean loss on the way in (a
+   * receiver retransmits nothing; one lost segment puts the rest of its window out of order).
+   */
+  long outOfOrderHigh = 50;
+  /** ...and that mean heavy loss on the way in. */
+  long outOfOrderHeavy = 200;
+  /** Segments sent (received) in the interval below which a share is not a rate. */
   long minSegments = 200;
   /** Retransmitted segments below which no share is called lossy, however few were sent. */
   long minRetransmits = 5;
@@ -69,6 +76,8 @@ public final class Thresholds {
       count("catalogTolerance", t -> t.catalogTolerance, (t, v) -> t.catalogTolerance = v);
       count("retransmitHigh", t -> t.retransmitHigh, (t, v) -> t.retransmitHigh = v);
       count("retransmitHeavy", t -> t.retransmitHeavy, (t, v) -> t.retransmitHeavy = v);
+      count("outOfOrderHigh", t -> t.outOfOrderHigh, (t, v) -> t.outOfOrderHigh = v);
+      count("outOfOrderHeavy", t -> t.outOfOrderHeavy, (t, v) -> t.outOfOrderHeavy = v);
       count("minSegments", t -> t.minSegments, (t, v) -> t.minSegments = v);
       count("minRetransmits", t -> t.minRetransmits, (t, v) -> t.minRetransmits = v);
       count("fdHigh", t -> t.fdHigh, (t, v) -> t.fdHigh = v);

@@ -139,7 +139,9 @@ public final class HostProbe {
         KernelTcpCounters.delta(c.retransSegs(), before.retransSegs()),
         KernelTcpCounters.delta(c.tcpTimeouts(), before.tcpTimeouts()),
         KernelTcpCounters.delta(c.listenOverflows(), before.listenOverflows()),
-        gcPause, span);
+        gcPause, span,
+        KernelTcpCounters.delta(c.inSegs(), before.inSegs()),
+        KernelTcpCounters.delta(c.outOfOrder(), before.outOfOrder()));
   }
 
   private static KernelTcpCounters readCounters() {

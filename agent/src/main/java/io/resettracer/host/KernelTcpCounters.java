@@ -8,9 +8,13 @@ package io.resettracer.host;
  * @param retransSegs TCP segments retransmitted ({@code Tcp: RetransSegs})
  * @param tcpTimeouts retransmission timeouts ({@code TcpExt: TCPTimeouts})
  * @param listenOverflows accept-queue overflows ({@code TcpExt: ListenOverflows})
+ * @param inSegs TCP segments received ({@code Tcp: InSegs})
+ * @param outOfOrder segments received past a gap and queued until it fills ({@code TcpExt:
+ *     TCPOFOQueue}): how loss on the way in shows at a receiver, which retransmits nothing itself
  */
 public record KernelTcpCounters(
-    long outSegs, long retransSegs, long tcpTimeouts, long listenOverflows) {
+    long outSegs, long retransSegs, long tcpTimeouts, long listenOverflows, long inSegs,
+    long outOfOrder) {
 
   /** Parses both files' text; a counter missing from them reads -1. */
   static KernelTcpCounters parse(String snmp, String netstat) {
@@ -18,10 +22,12 @@ public record KernelTcpCounters(
         counter(snmp, "Tcp:", "OutSegs"),
         counter(snmp, "Tcp:", "RetransSegs"),
         counter(netstat, "TcpExt:", "TCPTimeouts"),
-        counter(netstat, "TcpExt:", "ListenOverflows"));
+        counter(netstat, "TcpExt:", "ListenOverflows"),
+        counter(snmp, "Tcp:", "InSegs"),
+        counter(netstat, "TcpExt:", "TCPOFOQueue"));
   }
 
-  // A plain scan of the text, four counters out of some two hundred: this runs every few seconds
+  // A plain scan of the text, six counters out of some two hundred: this runs every few seconds
   // for the life of the JVM, and splitting on regular expressions into a map of every counter made
   // garbage each time and kept the JIT compiling the regular-expression engine in the host's JVM.
 

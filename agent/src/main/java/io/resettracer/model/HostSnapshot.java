@@ -13,6 +13,8 @@ package io.resettracer.model;
  * @param gcPauseNanos time this JVM spent in stop-the-world collections in the last {@code
  *     gcSpanNanos}; -1 if unknown
  * @param gcSpanNanos the interval {@code gcPauseNanos} covers
+ * @param segmentsIn TCP segments received in the counters' interval
+ * @param segmentsOutOfOrder segments received past a gap (lost on the way in) in that interval
  */
 public record HostSnapshot(
     long openFileDescriptors,
@@ -23,9 +25,27 @@ public record HostSnapshot(
     long tcpTimeouts,
     long listenOverflows,
     long gcPauseNanos,
-    long gcSpanNanos) {
+    long gcSpanNanos,
+    long segmentsIn,
+    long segmentsOutOfOrder) {
 
   public static final HostSnapshot UNKNOWN = new HostSnapshot(-1, -1, 0, -1, -1, -1, -1, -1, -1);
+
+  /** A snapshot without the receiving side's counters. */
+  public HostSnapshot(long openFileDescriptors, long fileDescriptorLimit, long counterSpanNanos,
+      long segmentsOut, long segmentsRetransmitted, long tcpTimeouts, long listenOverflows,
+      long gcPauseNanos, long gcSpanNanos) {
+    this(openFileDescriptors, fileDescriptorLimit, counterSpanNanos, segmentsOut,
+        segmentsRetransmitted, tcpTimeouts, listenOverflows, gcPauseNanos, gcSpanNanos, -1, -1);
+  }
+
+  /** Segments received out of order as a share of segments received, or -1 if unknown. */
+  public double outOfOrderRatio() {
+    if (counterSpanNanos <= 0 || segmentsIn <= 0 || segmentsOutOfOrder < 0) {
+      return -1;
+    }
+    return (double) segmentsOutOfOrder / segmentsIn;
+  }
 
   /** Retransmitted segments as a share of segments sent in the interval, or -1 if unknown. */
   public double retransmitRatio() {

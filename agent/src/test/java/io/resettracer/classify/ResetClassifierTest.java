@@ -304,6 +304,22 @@ class ResetClassifierTest {
     assertEquals(0.8f, c.confidence(), 0.001);
   }
 
+  /**
+   * A download stalled by loss on the way in and then reset (nginx's send_timeout under 30 % loss,
+   * measured): the client retransmits little of its own (it sends ACKs), but a third of what it
+   * received came past a gap. The stall is no idle limit.
+   */
+  @Test
+  void lossOnTheWayInIsSeenInTheSegmentsReceivedOutOfOrder() {
+    HostSnapshot download = new HostSnapshot(50, 1024, 5_000_000_000L, 900, 4, 0, 0, -1, -1, 1200, 420);
+    Classification c = classify("read reset idle=1.0s exchanges=2 wsr=0 read=14KiB", ResetHistory.NONE, download);
+    assertEquals(Verdict.NETWORK_INSTABILITY, c.verdict(), c.evidence());
+    assertTrue(c.evidence().contains("350.0 ‰ of segments received came out of order"), c.evidence());
+    Classification healthy = classify("read reset idle=1.0s exchanges=2 wsr=0 read=14KiB", ResetHistory.NONE,
+        new HostSnapshot(50, 1024, 5_000_000_000L, 900, 4, 0, 0, -1, -1, 1200, 3));
+    assertTrue(healthy.verdict() != Verdict.NETWORK_INSTABILITY, healthy.evidence());
+  }
+
   /** 6 retransmitted of 61 sent is no rate: no loss is claimed from it. */
   @Test
   void aSmallSampleIsNotARetransmissionRate() {

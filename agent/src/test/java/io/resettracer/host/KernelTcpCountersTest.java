@@ -18,13 +18,13 @@ class KernelTcpCountersTest {
           + " EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors\n"
           + "Tcp: 1 200 120000 -1 50 40 2 7 3 9000 8800 44 0 12 0\n";
   private static final String NETSTAT =
-      "TcpExt: SyncookiesSent ListenOverflows ListenDrops TCPTimeouts\n"
-          + "TcpExt: 0 5 5 17\n";
+      "TcpExt: SyncookiesSent ListenOverflows ListenDrops TCPTimeouts TCPOFOQueue\n"
+          + "TcpExt: 0 5 5 17 310\n";
 
   @Test
   void readsTheCountersByName() {
     KernelTcpCounters c = KernelTcpCounters.parse(SNMP, NETSTAT);
-    assertEquals(new KernelTcpCounters(8800, 44, 17, 5), c);
+    assertEquals(new KernelTcpCounters(8800, 44, 17, 5, 9000, 310), c);
   }
 
   @Test

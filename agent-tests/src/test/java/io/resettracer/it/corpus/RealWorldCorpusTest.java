@@ -205,9 +205,13 @@ class RealWorldCorpusTest {
             + " %2d ok, %5.1f s%n", r.setup().name(), r.jdk().feature(), r.events().size(),
         verdicts(r.events()), r.appFailures().size(), r.appOk().size(), r.millis() / 1000.0);
     assertEquals(0, r.swallowed(), "the agent swallowed errors in " + name + ":\n" + r.output());
-    assertFalse(r.events().isEmpty(), name + " produced no reset event:\n" + r.output());
     long resetFailures = r.appFailures().stream().filter(RealWorldCorpusTest::resetFamily).count();
-    assertTrue(resetFailures == 0 || !r.events().isEmpty(), name);
+    // Random loss decides for itself whether a connection is reset or only times out; when
+    // nothing of the reset family happened at all, this run has nothing to judge, and says so.
+    org.junit.jupiter.api.Assumptions.assumeTrue(resetFailures > 0 || !r.events().isEmpty(),
+        name + ": no reset happened this time (the application saw only "
+            + r.appFailures().size() + " other failures)");
+    assertFalse(r.events().isEmpty(), name + " produced no reset event:\n" + r.output());
   }
 
   private static boolean resetFamily(String appFailure) {
