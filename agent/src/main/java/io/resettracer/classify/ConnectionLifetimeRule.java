@@ -64,17 +64,7 @@ final class ConnectionLifetimeRule implements Rule {
       why.append("; but ").append(elsewhere).append(elsewhere == 1 ? " other was" : " others were")
           .append(" ended at other ages");
     }
-    score += e.idleAside(why);
-    if (e.finFirst()) {
-      score += 0.05;
-      why.append("; the peer had closed (FIN) first");
-    }
-    if (e.hostsInBurst() >= e.t.deviceHosts) {
-      score -= 0.3;
-      why.append("; but ").append(e.hostsInBurst()).append(" hosts reset at the same moment");
-    }
-    score -= e.refusedAfterPenalty(why);
-    score -= e.lossPenalty(why);
+    score += e.limitOfThePeerAside(why);
     String rec =
         "connections to " + e.facts.peer() + " are ended once they are about "
             + Durations.format(youngest) + " old (learnt here: ended at "

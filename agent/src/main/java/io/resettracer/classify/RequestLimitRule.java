@@ -52,17 +52,7 @@ final class RequestLimitRule implements Rule {
           .append(otherCounts == 1 ? " other failed" : " others failed")
           .append(" after other counts");
     }
-    score += e.idleAside(why);
-    if (e.finFirst()) {
-      score += 0.05;
-      why.append("; the peer had closed (FIN) first");
-    }
-    if (e.hostsInBurst() >= e.t.deviceHosts) {
-      score -= 0.3;
-      why.append("; but ").append(e.hostsInBurst()).append(" hosts reset at the same moment");
-    }
-    score -= e.refusedAfterPenalty(why);
-    score -= e.lossPenalty(why);
+    score += e.limitOfThePeerAside(why);
     String rec =
         "the peer at " + e.facts.peer() + " ends a connection after " + count
             + (count == 1 ? " request" : " requests") + " (learnt here: " + m

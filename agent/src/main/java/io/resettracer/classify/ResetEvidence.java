@@ -263,6 +263,27 @@ public final class ResetEvidence {
     return heavyLoss() ? 0.3 : 0.15;
   }
 
+  /**
+   * What a limit the peer puts on its connections (an age, a count of requests) is weighed against,
+   * with the reasons appended to {@code why}: an idle that explains it better, a FIN first (a
+   * server closing, which such limits do), several hosts at once (a device), refusals after (a peer
+   * gone) and a lossy path. The score's change.
+   */
+  double limitOfThePeerAside(StringBuilder why) {
+    double score = idleAside(why);
+    if (finFirst()) {
+      score += 0.05;
+      why.append("; the peer had closed (FIN) first");
+    }
+    if (hostsInBurst() >= t.deviceHosts) {
+      score -= 0.3;
+      why.append("; but ").append(hostsInBurst()).append(" hosts reset at the same moment");
+    }
+    score -= refusedAfterPenalty(why);
+    score -= lossPenalty(why);
+    return score;
+  }
+
   /** Resets of this burst (this one included) whose connection had been idle past the threshold. */
   boolean wholeBurstAfterPause() {
     if (!reusedAfterPause()) {

@@ -3,7 +3,6 @@ package io.resettracer.samples;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
@@ -35,18 +34,8 @@ public final class ConnectionLifetimeSample {
       return;
     }
     Report.expect("CONNECTION_LIFETIME");
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    try (Peer server = Peer.start("web server", ConnectionLifetimeSample.class, "server")) {
-      Report.say("the web server, %s, ends each connection once it is %d ms old", server,
-          MAX_AGE_MS);
-      try (ConnectionPool pool = new ConnectionPool(
-          new InetSocketAddress(loopback, server.port()),
-          (s, n, progress) -> MiniHttp.get(s, "/items/" + n, progress).toString())) {
-        pool.open(GAPS_MS.length, 50);
-        pool.reuseStaggered(GAPS_MS);
-        pool.summarize(1_000, "no idle limit in play");
-      }
-    }
+    ConnectionPool.pacedAgainst(ConnectionLifetimeSample.class,
+        "ends each connection once it is " + MAX_AGE_MS + " ms old", GAPS_MS);
   }
 
   private static long[] repeat(long gap, int times) {

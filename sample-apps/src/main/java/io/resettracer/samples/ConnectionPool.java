@@ -1,6 +1,7 @@
 package io.resettracer.samples;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -47,6 +48,26 @@ final class ConnectionPool implements AutoCloseable {
   ConnectionPool(InetSocketAddress target, Exchange exchange) {
     this.target = target;
     this.exchange = exchange;
+  }
+
+  /**
+   * The client of a sample whose server limits its connections by something other than idle time:
+   * starts {@code sample}'s server ({@code sample server}), opens one pooled connection per row of
+   * {@code gapsMillis}, each requesting at its own pace (every gap below any idle limit), and says
+   * how the reuses fared.
+   */
+  static void pacedAgainst(Class<?> sample, String limit, long[][] gapsMillis) throws Exception {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    try (Peer server = Peer.start("web server", sample, "server")) {
+      Report.say("the web server, %s, %s", server, limit);
+      try (ConnectionPool pool = new ConnectionPool(
+          new InetSocketAddress(loopback, server.port()),
+          (s, n, progress) -> MiniHttp.get(s, "/items/" + n, progress).toString())) {
+        pool.open(gapsMillis.length, 50);
+        pool.reuseStaggered(gapsMillis);
+        pool.summarize(1_000, "no idle limit in play");
+      }
+    }
   }
 
   /** Opens {@code count} connections, one first request each, {@code staggerMillis} apart. */

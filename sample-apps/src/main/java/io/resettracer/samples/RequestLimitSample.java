@@ -3,7 +3,6 @@ package io.resettracer.samples;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
@@ -36,18 +35,8 @@ public final class RequestLimitSample {
       return;
     }
     Report.expect("REQUEST_LIMIT");
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    try (Peer server = Peer.start("web server", RequestLimitSample.class, "server")) {
-      Report.say("the web server, %s, ends each connection after %d requests", server,
-          MAX_REQUESTS);
-      try (ConnectionPool pool = new ConnectionPool(
-          new InetSocketAddress(loopback, server.port()),
-          (s, n, progress) -> MiniHttp.get(s, "/items/" + n, progress).toString())) {
-        pool.open(GAPS_MS.length, 50);
-        pool.reuseStaggered(GAPS_MS);
-        pool.summarize(1_000, "no idle limit in play");
-      }
-    }
+    ConnectionPool.pacedAgainst(RequestLimitSample.class,
+        "ends each connection after " + MAX_REQUESTS + " requests", GAPS_MS);
   }
 
   private static void runServer() throws Exception {
