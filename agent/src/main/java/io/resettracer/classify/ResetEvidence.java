@@ -164,14 +164,17 @@ public final class ResetEvidence {
    * followed one that went through (a broken pipe on the first write means an RST came first).
    */
   static boolean finFirst(PastReset r) {
-    return r.kind() == FailureKind.PREMATURE_EOF
-        || (r.kind() == FailureKind.BROKEN_PIPE && r.writtenSinceRead() > 0);
+    return finFirst(r.kind(), r.writtenSinceRead());
   }
 
   /** This failure came after the peer's FIN (see {@link #finFirst(PastReset)}). */
   boolean finFirst() {
-    return facts.kind() == FailureKind.PREMATURE_EOF
-        || (facts.kind() == FailureKind.BROKEN_PIPE && facts.writtenSinceRead() > 0);
+    return finFirst(facts.kind(), facts.writtenSinceRead());
+  }
+
+  private static boolean finFirst(FailureKind k, long writtenSinceRead) {
+    return k == FailureKind.PREMATURE_EOF
+        || (k == FailureKind.BROKEN_PIPE && writtenSinceRead > 0);
   }
 
   /** Distinct hosts in this reset's burst: what the grouper saw, or else the history's. */

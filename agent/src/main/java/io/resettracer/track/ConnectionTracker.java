@@ -219,8 +219,9 @@ public final class ConnectionTracker implements HookDispatcher {
    * as a premature close. Three shapes: a reused keep-alive connection the peer had already closed
    * (the stale keep-alive), on a blocking socket a brand-new connection closed before its first
    * reply (a server at capacity that accepts and closes), and, on a blocking socket too, a request
-   * that waited long for a peer that then went away. Only a client's: a server reads end of stream right after its reply
-   * whenever a keep-alive client leaves, and a connection first seen mid-life could be either end.
+   * that waited long for a peer that then went away. Only a client's: a server reads end of stream
+   * right after its reply whenever a keep-alive client leaves, and a connection first seen mid-life
+   * could be either end.
    *
    * <p>On the channel paths, only right after the request: a client that writes on one thread and
    * reads on another (the JDK's HttpClient) can have the reply read before the writing thread
