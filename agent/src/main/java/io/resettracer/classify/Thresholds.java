@@ -51,6 +51,11 @@ public final class Thresholds {
   long minSegments = 200;
   /** Retransmitted segments below which no share is called lossy, however few were sent. */
   long minRetransmits = 5;
+  /**
+   * Segments received past a gap from which fewer than {@link #minSegments} received still tell
+   * loss on the way in (at the lower end of their share's 95 % interval).
+   */
+  long minOutOfOrder = 5;
   /** File descriptors in use per mille of the limit that mean this host is near exhaustion. */
   long fdHigh = 900;
   /** The verdict needs at least this score (per mille) to be named rather than UNKNOWN. */
@@ -80,6 +85,7 @@ public final class Thresholds {
       count("outOfOrderHeavy", t -> t.outOfOrderHeavy, (t, v) -> t.outOfOrderHeavy = v);
       count("minSegments", t -> t.minSegments, (t, v) -> t.minSegments = v);
       count("minRetransmits", t -> t.minRetransmits, (t, v) -> t.minRetransmits = v);
+      count("minOutOfOrder", t -> t.minOutOfOrder, (t, v) -> t.minOutOfOrder = v);
       count("fdHigh", t -> t.fdHigh, (t, v) -> t.fdHigh = v);
       count("minScore", t -> t.minScore, (t, v) -> t.minScore = v);
       count("minMargin", t -> t.minMargin, (t, v) -> t.minMargin = v);

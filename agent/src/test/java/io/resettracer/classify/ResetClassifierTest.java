@@ -320,6 +320,40 @@ class ResetClassifierTest {
     assertTrue(healthy.verdict() != Verdict.NETWORK_INSTABILITY, healthy.evidence());
   }
 
+  /**
+   * The same stall as a host sees it when the download is all it receives: 45 segments in, 12 of
+   * them past a gap (measured, nginx's send_timeout under 30 % loss, the reset 1.5 s into the
+   * connection after 37 KiB and 786 ms without a byte). Few segments, but a segment past a gap only
+   * follows a loss: at least 15 % at 95 %, where 2 of 25 or 4 of 45 (under the minimum of 5) tell
+   * nothing.
+   */
+  @Test
+  void aFewSegmentsPastAGapStillTellLossOnTheWayIn() {
+    String reset = "read reset idle=786ms exchanges=2 wsr=0 read=37KiB age=1.5s";
+    Classification c = classify(reset, ResetHistory.NONE, inbound(45, 12));
+    assertEquals(Verdict.NETWORK_INSTABILITY, c.verdict(), c.evidence());
+    assertTrue(c.evidence().contains("266.7 ‰ of segments received came out of order, past a gap"
+        + " (12 of 45, at least 160 ‰ at 95 %"), c.evidence());
+    assertTrue(classify(reset, ResetHistory.NONE, inbound(25, 2)).verdict()
+        != Verdict.NETWORK_INSTABILITY);
+    assertTrue(classify(reset, ResetHistory.NONE, inbound(45, 4)).verdict()
+        != Verdict.NETWORK_INSTABILITY);
+    // 19 of 61 is heavy loss even at its lower bound (21 %).
+    assertEquals(0.75f, classify(reset, ResetHistory.NONE, inbound(61, 19)).confidence(), 0.001);
+  }
+
+  @Test
+  void theLowerBoundOfAShareIsWilsons() {
+    assertEquals(0.0809, ResetEvidence.lowerBound95(6, 35), 0.0005);
+    assertEquals(0.2094, ResetEvidence.lowerBound95(19, 61), 0.0005);
+    assertEquals(0.0, ResetEvidence.lowerBound95(0, 40), 1e-9);
+    assertEquals(0.0, ResetEvidence.lowerBound95(0, 0), 1e-9);
+  }
+
+  private static HostSnapshot inbound(long in, long outOfOrder) {
+    return new HostSnapshot(76, 20000, 5_300_000_000L, in + 6, 0, 0, 0, -1, -1, in, outOfOrder);
+  }
+
   /** 6 retransmitted of 61 sent is no rate: no loss is claimed from it. */
   @Test
   void aSmallSampleIsNotARetransmissionRate() {
