@@ -57,22 +57,39 @@ public enum FailureKind {
     if (message == null) {
       return null;
     }
-    String m = message.toLowerCase(Locale.ROOT);
-    if (m.contains("connection reset")) {
+    // Compared in place, ignoring case: this runs on the failing call, which makes no new string.
+    String m = message;
+    if (contains(m, "connection reset")) {
       return RESET;
     }
-    if (m.contains("broken pipe")) {
+    if (contains(m, "broken pipe")) {
       return BROKEN_PIPE;
     }
     // Netty's native transports prefix the call: "recvAddress(..) failed: Connection timed out".
-    if (m.equals("connection timed out") || m.startsWith("connection timed out (")
-        || m.endsWith("failed: connection timed out")) {
+    if (m.equalsIgnoreCase("connection timed out") || at(m, 0, "connection timed out (")
+        || at(m, m.length() - "failed: connection timed out".length(),
+            "failed: connection timed out")) {
       return TIMED_OUT;
     }
-    if (m.contains("no route to host") || m.contains("network is unreachable")) {
+    if (contains(m, "no route to host") || contains(m, "network is unreachable")) {
       return UNREACHABLE;
     }
     return null;
+  }
+
+  /** Whether {@code text} holds {@code lower} (lower case, ASCII) anywhere, in any case. */
+  private static boolean contains(String text, String lower) {
+    for (int i = 0; i + lower.length() <= text.length(); i++) {
+      if (at(text, i, lower)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code text} holds {@code lower} at {@code offset}, in any case. */
+  private static boolean at(String text, int offset, String lower) {
+    return offset >= 0 && text.regionMatches(true, offset, lower, 0, lower.length());
   }
 
   // Linux's numbers (asm-generic/errno.h): Netty's native transports run on Linux but for kqueue,

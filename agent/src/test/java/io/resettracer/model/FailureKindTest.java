@@ -19,6 +19,15 @@ class FailureKindTest {
     assertEquals(FailureKind.BROKEN_PIPE, FailureKind.of(new SocketException("Broken pipe (Write failed)")));
     assertEquals(FailureKind.TIMED_OUT, FailureKind.of(new IOException("Connection timed out")));
     assertEquals(FailureKind.UNREACHABLE, FailureKind.of(new IOException("No route to host")));
+    // Compared in place, in any case; the timed-out forms only whole, or as the JDK and Netty put them.
+    assertEquals(FailureKind.RESET, FailureKind.of(new IOException("CONNECTION RESET BY PEER")));
+    assertEquals(FailureKind.TIMED_OUT,
+        FailureKind.of(new IOException("Connection timed out (Read failed)")));
+    assertEquals(FailureKind.TIMED_OUT,
+        FailureKind.of(new IOException("recvAddress(..) failed: Connection timed out")));
+    assertEquals(FailureKind.UNREACHABLE, FailureKind.of(new IOException("connect: Network is unreachable")));
+    assertNull(FailureKind.of(new IOException("Connection timed out while idle")));
+    assertNull(FailureKind.of(new IOException("timed out")));
   }
 
   @Test
