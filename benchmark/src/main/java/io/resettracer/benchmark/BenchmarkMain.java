@@ -104,8 +104,9 @@ public final class BenchmarkMain {
         + "children pinned to CPU %s%n", version(), rounds, measureMs / 1000.0, warmupMs / 1000.0,
         pin == null ? "none" : pin);
     System.out.println();
-    System.out.printf("%-23s %-14s %12s %12s %7s %8s %9s %9s %10s %14s%n", "workload", "unit",
-        "no agent/s", "agent/s", "ratio", "A/A ±", "CPU/call", "+CPU/call", "+JVM/call", "alloc/op");
+    System.out.printf("%-23s %-14s %12s %12s %7s %8s %9s %9s %10s %14s %20s%n", "workload", "unit",
+        "no agent/s", "agent/s", "ratio", "A/A ±", "CPU/call", "+CPU/call", "+JVM/call", "alloc/op",
+        "pairs: median [range]");
     for (String w : THROUGHPUT) {
       if (only == null || only.equals(w)) {
         throughput(w, STEADY);
@@ -147,10 +148,11 @@ public final class BenchmarkMain {
     // The whole JVM's CPU, beside the workload threads': what the agent adds in other threads.
     double jvmAdded = median(with, "jvmCpuNsPerCall") - median(without, "jvmCpuNsPerCall");
     System.out.printf(Locale.ROOT,
-        "%-23s %-14s %12.0f %12.0f %7.3f %7.1f%% %8.0fns %+8.0fns %+8.0fns %6s → %-6s%n",
+        "%-23s %-14s %12.0f %12.0f %7.3f %7.1f%% %8.0fns %+8.0fns %+8.0fns %6s → %-6s %20s%n",
         workload, without.get(0).get("unit").replace('_', ' '), base, traced, traced / base,
         spreadPercent(without, "opsPerSec"), cpuBase, cpuTraced - cpuBase, jvmAdded,
-        bytes(median(without, "allocPerOp")), bytes(median(with, "allocPerOp")));
+        bytes(median(without, "allocPerOp")), bytes(median(with, "allocPerOp")),
+        pairRatios(without, with));
   }
 
   /**
@@ -160,15 +162,47 @@ public final class BenchmarkMain {
    */
   private void storms() throws Exception {
     System.out.printf("%nA reset storm and churn over many peers (median of alternated runs):%n");
-    System.out.printf("%-22s %12s %12s %7s %7s %14s %14s %10s %10s %10s %10s%n", "workload",
+    System.out.printf("%-22s %12s %12s %7s %7s %14s %14s %10s %10s %10s %10s %20s%n", "workload",
         "no agent/s", "agent/s", "ratio", "A/A ±", "failing call", "with agent", "JVM CPU/op",
-        "+JVM/op", "+app thr", "agent thr");
+        "+JVM/op", "+app thr", "agent thr", "pairs: median [range]");
     for (String fds : List.of("0", "8000", "18000")) {
       stormRow("storm", fds, "storm, " + fds + " fds");
     }
     for (String peers : List.of("5000", "50000")) {
       stormRow("churn-peers", peers, "churn, " + peers + " peers");
     }
+    // One JVM, the hooks on and off every half second: a slow spell of the machine falls on both
+    // kinds of window alike, which two JVMs compared cannot promise.
+    List<String> options = new ArrayList<>(STEADY);
+    options.add("-D" + Workloads.ON_OFF + "=true");
+    Map<String, String> r = child(true, "storm", ON_OFF_MEASURE_MS, options, "0");
+    double onOps = Double.parseDouble(r.get("onOpsPerSec"));
+    double offOps = Double.parseDouble(r.get("offOpsPerSec"));
+    System.out.printf(Locale.ROOT, "storm, 0 fds, hooks on/off in one JVM (%s windows): throughput"
+            + " %.3f; per reset %+.1f µs in the workload's threads, %+.1f µs in the whole JVM%n",
+        r.get("windows"), onOps / offOps,
+        (Double.parseDouble(r.get("onCpuNsPerCall")) - Double.parseDouble(r.get("offCpuNsPerCall")))
+            / 1000,
+        (Double.parseDouble(r.get("onJvmCpuNsPerCall"))
+            - Double.parseDouble(r.get("offJvmCpuNsPerCall"))) / 1000);
+  }
+
+  /**
+   * The ratio of each round's two runs, made one right after the other: a spell of the shared
+   * machine running slow (a third slower for a minute, measured alike with and without the agent)
+   * mostly falls on both, where the ratio of medians takes it whole when it hits two runs with the
+   * agent and one without. Median and range.
+   */
+  private static String pairRatios(List<Map<String, String>> without, List<Map<String, String>> with) {
+    double[] ratios = new double[Math.min(without.size(), with.size())];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = Double.parseDouble(with.get(i).get("opsPerSec"))
+          / Double.parseDouble(without.get(i).get("opsPerSec"));
+    }
+    double[] sorted = ratios.clone();
+    Arrays.sort(sorted);
+    return String.format(Locale.ROOT, "%.3f [%.3f–%.3f]", Workloads.median(ratios), sorted[0],
+        sorted[sorted.length - 1]);
   }
 
   private void stormRow(String workload, String arg, String label) throws Exception {
@@ -195,10 +229,10 @@ public final class BenchmarkMain {
     double app = median(without, "workloadCpuNsPerOp");
     double agentThreads = median(with, "agentThreadsCpuNsPerOp");
     System.out.printf(Locale.ROOT,
-        "%-22s %12.0f %12.0f %7.3f %6.1f%% %14s %14s %8.0fns %+8.0fns %+8.0fns %8.0fns%n", label,
-        base, traced, traced / base, spreadPercent(without, "opsPerSec"), fail, failWith, jvm,
-        median(with, "jvmCpuNsPerOp") - jvm, median(with, "workloadCpuNsPerOp") - app,
-        agentThreads);
+        "%-22s %12.0f %12.0f %7.3f %6.1f%% %14s %14s %8.0fns %+8.0fns %+8.0fns %8.0fns %20s%n",
+        label, base, traced, traced / base, spreadPercent(without, "opsPerSec"), fail, failWith,
+        jvm, median(with, "jvmCpuNsPerOp") - jvm, median(with, "workloadCpuNsPerOp") - app,
+        agentThreads, pairRatios(without, with));
   }
 
   /**

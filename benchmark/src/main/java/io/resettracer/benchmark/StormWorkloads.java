@@ -71,6 +71,14 @@ final class StormWorkloads {
       }
       failNanos[0] = 0;
       failures[0] = 0;
+      if (Boolean.getBoolean(Workloads.ON_OFF)) {
+        // CPU per reset of the client and the server thread together, hooks on and off in turn.
+        Workloads.onOff(1, measureMs, op, new long[] {Thread.currentThread().getId(), resetter.getId()});
+        stop.set(true);
+        server.close();
+        resetter.join();
+        return;
+      }
       CpuSplit cpu = new CpuSplit(Thread.currentThread(), resetter);
       long start = System.nanoTime();
       long end = start + measureMs * 1_000_000;

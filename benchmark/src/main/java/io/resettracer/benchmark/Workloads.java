@@ -372,7 +372,7 @@ public final class Workloads {
    * uninstalled, as after a detach): the advice still runs and returns at once. Prints the median
    * CPU per socket call and throughput of each kind.
    */
-  private static void onOff(int socketCallsPerOp, long measureMs, Runnable op, long[] ids) {
+  static void onOff(int socketCallsPerOp, long measureMs, Runnable op, long[] ids) {
     Method install;
     try {
       install = AgentHooks.installMethod();
@@ -391,6 +391,8 @@ public final class Workloads {
         boolean tracking = w % 2 == 0;
         install.invoke(null, tracking ? dispatcher : null);
         long cpu0 = cpu(ids);
+        long jvm0 = processCpuNanos();
+        long alloc0 = allocated(ids);
         long start = System.nanoTime();
         long ops = 0;
         while (System.nanoTime() - start < 500_000_000L) {
@@ -399,15 +401,19 @@ public final class Workloads {
         }
         long elapsed = System.nanoTime() - start;
         (tracking ? on : off).add(new double[] {
-          (cpu(ids) - cpu0) / (double) (ops * socketCallsPerOp), ops * 1e9 / elapsed});
+          (cpu(ids) - cpu0) / (double) (ops * socketCallsPerOp), ops * 1e9 / elapsed,
+          (processCpuNanos() - jvm0) / (double) (ops * socketCallsPerOp),
+          (allocated(ids) - alloc0) / (double) ops});
       }
       install.invoke(null, dispatcher);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(e);
     }
     System.out.printf(java.util.Locale.ROOT,
-        "RESULT windows=%d onCpuNsPerCall=%.1f offCpuNsPerCall=%.1f onOpsPerSec=%.1f offOpsPerSec=%.1f%n",
-        on.size() + off.size(), medianOf(on, 0), medianOf(off, 0), medianOf(on, 1), medianOf(off, 1));
+        "RESULT windows=%d onCpuNsPerCall=%.1f offCpuNsPerCall=%.1f onOpsPerSec=%.1f offOpsPerSec=%.1f"
+            + " onJvmCpuNsPerCall=%.1f offJvmCpuNsPerCall=%.1f onAllocPerOpAll=%.0f offAllocPerOpAll=%.0f%n",
+        on.size() + off.size(), medianOf(on, 0), medianOf(off, 0), medianOf(on, 1), medianOf(off, 1),
+        medianOf(on, 2), medianOf(off, 2), medianOf(on, 3), medianOf(off, 3));
   }
 
   private static double medianOf(List<double[]> windows, int column) {
