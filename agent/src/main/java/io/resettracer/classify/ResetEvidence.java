@@ -214,7 +214,7 @@ public final class ResetEvidence {
     if (ratio < 0) {
       return -1;
     }
-    if (host.segmentsIn() >= t.minSegments) {
+    if (!outOfOrderBounded()) {
       return ratio;
     }
     return host.segmentsOutOfOrder() < t.minOutOfOrder

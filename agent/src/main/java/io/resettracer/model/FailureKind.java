@@ -67,8 +67,7 @@ public enum FailureKind {
     }
     // Netty's native transports prefix the call: "recvAddress(..) failed: Connection timed out".
     if (m.equalsIgnoreCase("connection timed out") || at(m, 0, "connection timed out (")
-        || at(m, m.length() - "failed: connection timed out".length(),
-            "failed: connection timed out")) {
+        || endsWith(m, "failed: connection timed out")) {
       return TIMED_OUT;
     }
     if (contains(m, "no route to host") || contains(m, "network is unreachable")) {
@@ -85,6 +84,20 @@ public enum FailureKind {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a failed connect was refused (the JDK's HttpClient reports one as a
+   * {@code ConnectException} without a message). Called on the failing call, like {@link #of}.
+   */
+  public static boolean isRefusal(Throwable failure) {
+    String m = failure.getMessage();
+    return m == null || contains(m, "refused");
+  }
+
+  /** Whether {@code text} ends with {@code lower}, in any case. */
+  private static boolean endsWith(String text, String lower) {
+    return at(text, text.length() - lower.length(), lower);
   }
 
   /** Whether {@code text} holds {@code lower} at {@code offset}, in any case. */

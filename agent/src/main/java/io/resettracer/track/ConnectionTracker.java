@@ -114,7 +114,7 @@ public final class ConnectionTracker implements HookDispatcher {
     InetSocketAddress target = remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null;
     FailureKind kind = FailureKind.of(failure);
     if (kind != FailureKind.RESET) {
-      if (failure instanceof java.net.ConnectException && isRefusal(failure)) {
+      if (failure instanceof java.net.ConnectException && FailureKind.isRefusal(failure)) {
         // Refusals right after resets say the peer process is gone: history for the classifier.
         peers.refused(target, now);
       }
@@ -321,12 +321,6 @@ public final class ConnectionTracker implements HookDispatcher {
       ownState.increment();
     }
     return held instanceof ConnectionState ? (ConnectionState) held : null;
-  }
-
-  private static boolean isRefusal(Throwable failure) {
-    String m = failure.getMessage();
-    // The JDK's HttpClient reports a refused connect as a ConnectException without a message.
-    return m == null || m.toLowerCase(java.util.Locale.ROOT).contains("refused");
   }
 
   private void failed(

@@ -1,7 +1,9 @@
 package io.resettracer.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.SocketException;
@@ -28,6 +30,14 @@ class FailureKindTest {
     assertEquals(FailureKind.UNREACHABLE, FailureKind.of(new IOException("connect: Network is unreachable")));
     assertNull(FailureKind.of(new IOException("Connection timed out while idle")));
     assertNull(FailureKind.of(new IOException("timed out")));
+  }
+
+  @Test
+  void refusals() {
+    assertTrue(FailureKind.isRefusal(new java.net.ConnectException("Connection refused")));
+    assertTrue(FailureKind.isRefusal(new java.net.ConnectException("CONNECTION REFUSED (connect failed)")));
+    assertTrue(FailureKind.isRefusal(new java.net.ConnectException())); // the JDK's HttpClient
+    assertFalse(FailureKind.isRefusal(new java.net.ConnectException("Connection timed out")));
   }
 
   @Test

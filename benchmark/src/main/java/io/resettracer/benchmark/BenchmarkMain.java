@@ -173,9 +173,7 @@ public final class BenchmarkMain {
     }
     // One JVM, the hooks on and off every half second: a slow spell of the machine falls on both
     // kinds of window alike, which two JVMs compared cannot promise.
-    List<String> options = new ArrayList<>(STEADY);
-    options.add("-D" + Workloads.ON_OFF + "=true");
-    Map<String, String> r = child(true, "storm", ON_OFF_MEASURE_MS, options, "0");
+    Map<String, String> r = onOffChild("storm", "0");
     double onOps = Double.parseDouble(r.get("onOpsPerSec"));
     double offOps = Double.parseDouble(r.get("offOpsPerSec"));
     System.out.printf(Locale.ROOT, "storm, 0 fds, hooks on/off in one JVM (%s windows): throughput"
@@ -245,9 +243,7 @@ public final class BenchmarkMain {
         + " (median of each):%n", ON_OFF_MEASURE_MS / 1000.0);
     for (String w : List.of("socket-pingpong", "nio-pingpong", "netty-epoll-pingpong",
         "netty-io_uring-pingpong", "churn")) {
-      List<String> options = new ArrayList<>(STEADY);
-      options.add("-D" + Workloads.ON_OFF + "=true");
-      Map<String, String> r = child(true, w, ON_OFF_MEASURE_MS, options);
+      Map<String, String> r = onOffChild(w);
       double on = Double.parseDouble(r.get("onCpuNsPerCall"));
       double off = Double.parseDouble(r.get("offCpuNsPerCall"));
       // The Netty ping-pongs also measure their event loops' allocation in each kind of window.
@@ -261,6 +257,13 @@ public final class BenchmarkMain {
           Double.parseDouble(r.get("onOpsPerSec")) / Double.parseDouble(r.get("offOpsPerSec")),
           r.get("windows"), alloc);
     }
+  }
+
+  /** One JVM with the agent, its hooks switched on and off every half second. */
+  private Map<String, String> onOffChild(String workload, String... extra) throws Exception {
+    List<String> options = new ArrayList<>(STEADY);
+    options.add("-D" + Workloads.ON_OFF + "=true");
+    return child(true, workload, ON_OFF_MEASURE_MS, options, extra);
   }
 
   private void startup() throws Exception {

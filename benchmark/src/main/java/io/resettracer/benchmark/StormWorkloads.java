@@ -71,31 +71,32 @@ final class StormWorkloads {
       }
       failNanos[0] = 0;
       failures[0] = 0;
+      String result = null;
       if (Boolean.getBoolean(Workloads.ON_OFF)) {
-        // CPU per reset of the client and the server thread together, hooks on and off in turn.
+        // CPU per reset of the client and the server thread together, hooks on and off in turn;
+        // prints its own result.
         Workloads.onOff(1, measureMs, op, new long[] {Thread.currentThread().getId(), resetter.getId()});
-        stop.set(true);
-        server.close();
-        resetter.join();
-        return;
+      } else {
+        CpuSplit cpu = new CpuSplit(Thread.currentThread(), resetter);
+        long start = System.nanoTime();
+        long end = start + measureMs * 1_000_000;
+        long ops = 0;
+        while (System.nanoTime() < end) {
+          op.run();
+          ops++;
+        }
+        long elapsed = System.nanoTime() - start;
+        result = String.format(Locale.ROOT,
+            "RESULT unit=resets opsPerSec=%.1f failNsPerReset=%.0f resets=%d fds=%d %s",
+            ops * 1e9 / elapsed, failures[0] == 0 ? Double.NaN : failNanos[0] / (double) failures[0],
+            failures[0], held.size(), cpu.perOp(ops));
       }
-      CpuSplit cpu = new CpuSplit(Thread.currentThread(), resetter);
-      long start = System.nanoTime();
-      long end = start + measureMs * 1_000_000;
-      long ops = 0;
-      while (System.nanoTime() < end) {
-        op.run();
-        ops++;
-      }
-      long elapsed = System.nanoTime() - start;
-      String cpuPerOp = cpu.perOp(ops);
       stop.set(true);
       server.close();
       resetter.join();
-      System.out.printf(Locale.ROOT,
-          "RESULT unit=resets opsPerSec=%.1f failNsPerReset=%.0f resets=%d fds=%d %s%n",
-          ops * 1e9 / elapsed, failures[0] == 0 ? Double.NaN : failNanos[0] / (double) failures[0],
-          failures[0], held.size(), cpuPerOp);
+      if (result != null) {
+        System.out.println(result);
+      }
     } finally {
       for (InputStream in : held) {
         in.close();
