@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * and the whole JVM's (its compiler, collector and the agent's threads share the pinned CPU).
  *
  * <pre>java -jar benchmark/target/reset-tracer-benchmark.jar [--rounds 5] [--seconds 3]
- *     [--warmup 5] [--jdk JAVA_HOME] [--agent reset-tracer.jar] [--pin CPUS] [--only WORKLOAD]</pre>
+ *     [--warmup 5] [--jdk JAVA_HOME] [--agent reset-tracer.jar] [--pin CPUS] [--only WORKLOAD]
+ *     [--runs FILE]</pre>
  *
  * <p>WORKLOAD is one of the throughput workloads, {@code first-seconds} (socket ping-pong and churn
  * with traffic from the JVM's first instant), {@code onoff} (the agent's hooks switched on and off in
@@ -68,6 +70,8 @@ public final class BenchmarkMain {
   private Path agent = Path.of("agent/target/reset-tracer.jar");
   private String pin = "1";
   private String only;
+  /** Where each child's result line is appended, for figures beyond the printed medians; or null. */
+  private Path runs;
   private static final long ON_OFF_MEASURE_MS = 20_000;
 
   public static void main(String[] args) throws Exception {
@@ -82,6 +86,7 @@ public final class BenchmarkMain {
         case "--agent": b.agent = Path.of(v); break;
         case "--pin": b.pin = v; break;
         case "--only": b.only = v; break;
+        case "--runs": b.runs = Path.of(v); break;
         default:
           System.err.println("unknown argument " + args[i] + "; see the class comment of " + BenchmarkMain.class.getName());
           System.exit(2);
@@ -189,7 +194,10 @@ public final class BenchmarkMain {
    * The ratio of each round's two runs, made one right after the other: a spell of the shared
    * machine running slow (a third slower for a minute, measured alike with and without the agent)
    * mostly falls on both, where the ratio of medians takes it whole when it hits two runs with the
-   * agent and one without. Median and range.
+   * agent and one without. Median and range, and from six rounds on, the 95 % interval of that
+   * median: two JVMs differ by a few per cent however alike (JIT and memory layout), so whether a
+   * ratio of 0.98 is met or missed can only be told from many rounds, and the interval says how
+   * many were enough.
    */
   private static String pairRatios(List<Map<String, String>> without, List<Map<String, String>> with) {
     double[] ratios = new double[Math.min(without.size(), with.size())];
@@ -199,8 +207,32 @@ public final class BenchmarkMain {
     }
     double[] sorted = ratios.clone();
     Arrays.sort(sorted);
-    return String.format(Locale.ROOT, "%.3f [%.3f–%.3f]", Workloads.median(ratios), sorted[0],
-        sorted[sorted.length - 1]);
+    String interval = "";
+    if (ratios.length >= 6) {
+      double[] ci = medianInterval(ratios);
+      interval = String.format(Locale.ROOT, ", 95 %% %.3f–%.3f", ci[0], ci[1]);
+    }
+    return String.format(Locale.ROOT, "%.3f [%.3f–%.3f]%s", Workloads.median(ratios), sorted[0],
+        sorted[sorted.length - 1], interval);
+  }
+
+  /**
+   * A 95 % interval for the median of {@code values}: the percentile bootstrap, 4 000 resamples,
+   * seeded so that a run's output can be reproduced from its figures.
+   */
+  static double[] medianInterval(double[] values) {
+    java.util.Random random = new java.util.Random(17);
+    int resamples = 4000;
+    double[] medians = new double[resamples];
+    double[] sample = new double[values.length];
+    for (int r = 0; r < resamples; r++) {
+      for (int i = 0; i < sample.length; i++) {
+        sample[i] = values[random.nextInt(values.length)];
+      }
+      medians[r] = Workloads.median(sample);
+    }
+    Arrays.sort(medians);
+    return new double[] {medians[(int) (resamples * 0.025)], medians[(int) (resamples * 0.975) - 1]};
   }
 
   private void stormRow(String workload, String arg, String label) throws Exception {
@@ -326,6 +358,13 @@ public final class BenchmarkMain {
     if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0 || result == null) {
       p.destroyForcibly();
       throw new IllegalStateException(workload + " failed:\n" + out);
+    }
+    if (runs != null) {
+      String line = String.format(Locale.ROOT, "%s %s %s %s%n", java, workload,
+          withAgent ? "agent" : "none", String.join(" ", extra))
+          + out.substring(out.indexOf("RESULT "), out.indexOf("\n", out.indexOf("RESULT ")) + 1);
+      Files.writeString(runs, line.replace('\n', ' ').strip() + "\n",
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
     return result;
   }

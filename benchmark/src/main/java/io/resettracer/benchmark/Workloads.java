@@ -41,6 +41,9 @@ public final class Workloads {
     long measureMs = Long.parseLong(args[2]);
     if (!workload.equals("startup") && !workload.equals("memory")) {
       AgentReadiness.await();
+      if (Boolean.getBoolean(HOOKS_OFF)) {
+        AgentHooks.installMethod().invoke(null, (Object) null);
+      }
     }
     switch (workload) {
       case "startup": startup(); break;
@@ -362,6 +365,13 @@ public final class Workloads {
         socketCallsPerOp == 0 ? Double.NaN : jvm / (double) (ops * socketCallsPerOp),
         socketCallsPerOp == 0 ? Double.NaN : alloc / (double) ops, ops * socketCallsPerOp);
   }
+
+  /**
+   * With the agent: its hooks switched off once it is ready (as a detach leaves them), so that what
+   * the agent costs a JVM without tracking anything (its woven code, its threads, its memory) can be
+   * told from what the tracking costs.
+   */
+  static final String HOOKS_OFF = "benchmark.hooksOff";
 
   /** With the agent: run the measured period as half-second windows, its hooks on and off in turn. */
   static final String ON_OFF = "benchmark.onOff";
