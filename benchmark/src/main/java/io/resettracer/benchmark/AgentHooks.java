@@ -19,6 +19,15 @@ final class AgentHooks {
     }
   }
 
+  /** The installed dispatcher; fails saying so where {@code mode} runs without the agent. */
+  static Object required(String mode) {
+    Object dispatcher = installed();
+    if (dispatcher == null) {
+      throw new IllegalStateException(mode + " needs the agent: run the child with -javaagent");
+    }
+    return dispatcher;
+  }
+
   /**
    * {@code ResetTracerHooks.install}: a dispatcher switches the hooks on, null off (as a detach
    * does).

@@ -342,11 +342,13 @@ public final class BenchmarkMain {
     cmd.addAll(Arrays.asList(extra));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     Map<String, String> result = null;
+    String resultLine = null;
     StringBuilder out = new StringBuilder();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
       for (String line; (line = r.readLine()) != null; ) {
         out.append(line).append('\n');
         if (line.startsWith("RESULT ")) {
+          resultLine = line;
           result = new HashMap<>();
           for (String kv : line.substring(7).split(" ")) {
             int eq = kv.indexOf('=');
@@ -360,10 +362,11 @@ public final class BenchmarkMain {
       throw new IllegalStateException(workload + " failed:\n" + out);
     }
     if (runs != null) {
-      String line = String.format(Locale.ROOT, "%s %s %s %s%n", java, workload,
-          withAgent ? "agent" : "none", String.join(" ", extra))
-          + out.substring(out.indexOf("RESULT "), out.indexOf("\n", out.indexOf("RESULT ")) + 1);
-      Files.writeString(runs, line.replace('\n', ' ').strip() + "\n",
+      List<String> fields =
+          new ArrayList<>(List.of(java.toString(), workload, withAgent ? "agent" : "none"));
+      fields.addAll(Arrays.asList(extra));
+      fields.add(resultLine);
+      Files.writeString(runs, String.join(" ", fields) + "\n",
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
     return result;

@@ -42,6 +42,7 @@ public final class Workloads {
     if (!workload.equals("startup") && !workload.equals("memory")) {
       AgentReadiness.await();
       if (Boolean.getBoolean(HOOKS_OFF)) {
+        AgentHooks.required("the hooks-off mode");
         AgentHooks.installMethod().invoke(null, (Object) null);
       }
     }
@@ -383,15 +384,12 @@ public final class Workloads {
    * CPU per socket call and throughput of each kind.
    */
   static void onOff(int socketCallsPerOp, long measureMs, Runnable op, long[] ids) {
+    Object dispatcher = AgentHooks.required("the on/off mode");
     Method install;
     try {
       install = AgentHooks.installMethod();
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("the on/off mode needs the agent: " + e);
-    }
-    Object dispatcher = AgentHooks.installed();
-    if (dispatcher == null) {
-      throw new IllegalStateException("the agent's hooks are not installed");
+      throw new IllegalStateException(e);
     }
     List<double[]> on = new ArrayList<>();
     List<double[]> off = new ArrayList<>();
