@@ -46,8 +46,8 @@ public final class CapturedFailure {
       FailureKind kind, Throwable failure, long atNanos, boolean tlsEngineHandshake) {
     this.remote = remote;
     this.local = local;
-    this.role = s.role;
-    this.transport = s.transport;
+    this.role = s.role();
+    this.transport = s.transport();
     this.operation = op;
     this.kind = kind;
     this.failure = failure;

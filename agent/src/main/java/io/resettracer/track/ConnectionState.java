@@ -3,8 +3,9 @@ package io.resettracer.track;
 import io.resettracer.model.Operation;
 import io.resettracer.model.Role;
 import io.resettracer.model.Transport;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * What reset-tracer knows about one live connection: a handful of primitives, updated on every
@@ -19,26 +20,49 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 final class ConnectionState {
 
-  private static final int NONE = 0;
-  private static final int READ = 1;
-  private static final int WRITE = 2;
+  private static final byte NONE = 0;
+  private static final byte READ = 1;
+  private static final byte WRITE = 2;
 
-  private static final AtomicIntegerFieldUpdater<ConnectionState> FAILED =
-      AtomicIntegerFieldUpdater.newUpdater(ConnectionState.class, "failed");
-  private static final AtomicIntegerFieldUpdater<ConnectionState> CLOSED =
-      AtomicIntegerFieldUpdater.newUpdater(ConnectionState.class, "closed");
+  // Bits of {@link #status}; the bits above them hold the owner's stamp.
+  private static final int FAILED = 1;
+  private static final int CLOSED = 2;
+  private static final int END_OF_STREAM = 4;
+  private static final int STAMP_SHIFT = 8;
 
-  final Transport transport;
-  final Role role;
-  /** False when the connection was first seen mid-life: its age is then unknown. */
-  final boolean ageKnown;
+  /** Room for every transport's ordinal below the role's. */
+  private static final int ROLE_SHIFT = 3;
+
+  private static final Transport[] TRANSPORTS = Transport.values();
+  private static final Role[] ROLES = Role.values();
+  private static final VarHandle STATUS;
+
+  static {
+    if (TRANSPORTS.length > 1 << ROLE_SHIFT) {
+      throw new ExceptionInInitializerError("more transports than ConnectionState.kind holds");
+    }
+    try {
+      STATUS = MethodHandles.lookup().findVarHandle(ConnectionState.class, "status", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  // The layout is kept to 96 bytes (two states per connection when both ends are in one JVM):
+  // eight longs, three references, and one int and four bytes for everything else. A field more
+  // costs 8 bytes per state, for every connection the application opens.
+
   /** When the connection was opened, or first seen if {@code !ageKnown}. */
   final long openedAtNanos;
-  /** False for channels that are not TCP/IP (UNIX-domain): every hook returns at once. */
-  final boolean tcp;
   /** Endpoints captured at registration, where the connection object cannot give them later. */
   final InetSocketAddress remote;
   final InetSocketAddress local;
+  /** False when the connection was first seen mid-life: its age is then unknown. */
+  final boolean ageKnown;
+  /** False for channels that are not TCP/IP (UNIX-domain): every hook returns at once. */
+  final boolean tcp;
+  /** The transport's ordinal, and the role's above it. */
+  private final byte kind;
 
   // Plain fields on purpose: a volatile write costs a fence on every socket call. The JDK's socket
   // locks order each direction's updates, and the failure path tolerates a slightly stale value.
@@ -51,18 +75,16 @@ final class ConnectionState {
   long idleBeforeExchangeNanos;
   /** The longest idle before an exchange that completed, as reported to {@link #peer}; -1: none. */
   private long longestSurvivedIdleNanos = -1;
-  private int lastOp;
+  private byte lastOp;
   /** The peer's shared statistics, for client connections to a known address; else null. */
   PeerStats peer;
-  boolean eofSeen;
-  int echoes;
   /**
-   * The tracker that made this state. A state in its connection's own field outlives a detach, and
-   * a later attach's tracker must not count its close among its own.
+   * Failed, closed and end of stream, each set once by an atomic or; above them the stamp of the
+   * tracker that made this state. A state in its connection's own field outlives a detach, and a
+   * later attach's tracker must not count its close among its own. A plain field, written plainly
+   * in the constructor: the state is published by the claim's atomic exchange or the table's lock.
    */
-  ConnectionTracker owner;
-  private volatile int failed;
-  private volatile int closed;
+  private int status;
 
   ConnectionState(
       Transport transport,
@@ -72,14 +94,39 @@ final class ConnectionState {
       boolean tcp,
       InetSocketAddress remote,
       InetSocketAddress local) {
-    this.transport = transport;
-    this.role = role;
+    this(transport, role, ageKnown, nowNanos, tcp, remote, local, 0);
+  }
+
+  ConnectionState(
+      Transport transport,
+      Role role,
+      boolean ageKnown,
+      long nowNanos,
+      boolean tcp,
+      InetSocketAddress remote,
+      InetSocketAddress local,
+      int ownerStamp) {
+    this.kind = (byte) (transport.ordinal() | role.ordinal() << ROLE_SHIFT);
     this.ageKnown = ageKnown;
     this.openedAtNanos = nowNanos;
     this.lastIoNanos = nowNanos;
     this.tcp = tcp;
     this.remote = remote;
     this.local = local;
+    this.status = ownerStamp << STAMP_SHIFT;
+  }
+
+  Transport transport() {
+    return TRANSPORTS[kind & ((1 << ROLE_SHIFT) - 1)];
+  }
+
+  Role role() {
+    return ROLES[kind >>> ROLE_SHIFT];
+  }
+
+  /** True if the tracker with {@code ownerStamp} made this state. */
+  boolean ownedBy(int ownerStamp) {
+    return (int) STATUS.getOpaque(this) >>> STAMP_SHIFT == ownerStamp;
   }
 
   void onRead(long n, long nowNanos) {
@@ -127,16 +174,25 @@ final class ConnectionState {
 
   /** True for the first failure of this connection only; later ones are echoes. */
   boolean claimFirstFailure() {
-    return FAILED.compareAndSet(this, 0, 1);
+    return claim(FAILED);
   }
 
   /** True for the first close of this connection only: a socket may be closed more than once. */
   boolean claimClose() {
-    return CLOSED.compareAndSet(this, 0, 1);
+    return claim(CLOSED);
+  }
+
+  /** True for the first end of stream read on this connection only. */
+  boolean claimEndOfStream() {
+    return claim(END_OF_STREAM);
+  }
+
+  private boolean claim(int bit) {
+    return ((int) STATUS.getAndBitwiseOr(this, bit) & bit) == 0;
   }
 
   boolean failedBefore() {
-    return failed != 0;
+    return ((int) STATUS.getVolatile(this) & FAILED) != 0;
   }
 
   boolean lastOpWasWrite() {

@@ -8,6 +8,7 @@ import io.resettracer.model.ResetFacts;
 import io.resettracer.model.Role;
 import io.resettracer.model.Transport;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -40,6 +41,12 @@ public final class ConnectionTracker implements HookDispatcher {
   /** States put into connections' own fields, and how many of those connections were closed. */
   private final LongAdder ownState = new LongAdder();
   private final LongAdder ownStateClosed = new LongAdder();
+  /**
+   * Marks the states this tracker made, in place of a reference to it in each (4 bytes a state):
+   * the trackers of successive attaches load this class once, so each gets a stamp of its own.
+   */
+  private static final AtomicInteger STAMPS = new AtomicInteger();
+  private final int stamp = STAMPS.incrementAndGet() & 0xFF_FFFF;
 
   public ConnectionTracker(int maxConnections, PeerRegistry peers, ResetSink sink) {
     this(maxConnections, peers, sink, new StateFieldAccess());
@@ -207,7 +214,7 @@ public final class ConnectionTracker implements HookDispatcher {
       table.remove(connection);
     } else {
       ConnectionState s = (ConnectionState) state;
-      if (s.owner == this && s.claimClose()) {
+      if (s.ownedBy(stamp) && s.claimClose()) {
         ownStateClosed.increment(); // the state itself goes with the connection object
       }
     }
@@ -231,15 +238,14 @@ public final class ConnectionTracker implements HookDispatcher {
    * written.
    */
   private void endOfStream(ConnectionState s, Object connection) {
-    boolean wasEof = s.eofSeen;
-    s.eofSeen = true;
+    boolean wasEof = !s.claimEndOfStream();
     long now = System.nanoTime();
-    if (wasEof || s.role != Role.CLIENT || s.failedBefore() || !s.lastOpWasWrite()
+    if (wasEof || s.role() != Role.CLIENT || s.failedBefore() || !s.lastOpWasWrite()
         || s.writtenSinceRead <= 0) {
       return;
     }
     boolean reused = s.exchanges > 0;
-    boolean inOrder = s.transport == Transport.SOCKET;
+    boolean inOrder = s.transport() == Transport.SOCKET;
     // Only where the application's own thread wrote and now waits: a channel's client may send
     // one way and read the peer's orderly close as its answer.
     boolean brandNew = inOrder && s.exchanges == 0 && s.bytesRead == 0;
@@ -310,9 +316,8 @@ public final class ConnectionTracker implements HookDispatcher {
   private ConnectionState track(
       Object connection, int transport, Role role, boolean ageKnown, long now, boolean tcp,
       InetSocketAddress remote, InetSocketAddress local) {
-    ConnectionState created =
-        new ConnectionState(Transport.of(transport), role, ageKnown, now, tcp, remote, local);
-    created.owner = this; // published by the claim's atomic exchange or the table's lock
+    ConnectionState created = new ConnectionState(
+        Transport.of(transport), role, ageKnown, now, tcp, remote, local, stamp);
     Object held = fields.claim(connection, transport, created);
     if (held == null) {
       return table.putIfAbsent(connection, created);
@@ -333,7 +338,6 @@ public final class ConnectionTracker implements HookDispatcher {
     if (!s.claimFirstFailure()) {
       // The JDK latches "Connection reset" and answers later writes with "Broken pipe": echoes of
       // the failure already reported, not new resets.
-      s.echoes++;
       echoes.increment();
       return;
     }

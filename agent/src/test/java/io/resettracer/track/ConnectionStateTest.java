@@ -69,4 +69,29 @@ class ConnectionStateTest {
     assertTrue(s.claimFirstFailure());
     assertFalse(s.claimFirstFailure());
   }
+
+  @Test
+  void transportAndRoleAreKeptInOneByteForEveryPair() {
+    for (Transport t : Transport.values()) {
+      for (Role r : Role.values()) {
+        ConnectionState packed = new ConnectionState(t, r, false, 0, true, null, null, 0xFF_FFFF);
+        assertEquals(t, packed.transport());
+        assertEquals(r, packed.role());
+        assertTrue(packed.ownedBy(0xFF_FFFF));
+        assertFalse(packed.ownedBy(1));
+      }
+    }
+  }
+
+  @Test
+  void failureCloseAndEndOfStreamAreEachClaimedOnceAndApart() {
+    assertTrue(s.claimEndOfStream());
+    assertFalse(s.failedBefore(), "end of stream is not a failure");
+    assertTrue(s.claimClose());
+    assertTrue(s.claimFirstFailure());
+    assertTrue(s.failedBefore());
+    assertFalse(s.claimEndOfStream());
+    assertFalse(s.claimClose());
+    assertTrue(s.ownedBy(0), "the stamp is untouched by the claims");
+  }
 }

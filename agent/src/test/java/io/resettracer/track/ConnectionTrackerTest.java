@@ -236,6 +236,20 @@ class ConnectionTrackerTest {
   }
 
   @Test
+  void aStateLeftByAnEarlierAttachIsNotCountedClosedByTheNextOne() {
+    ConnectionWithStateField c = new ConnectionWithStateField();
+    tracker.opened(c, null, ResetTracerHooks.NIO, false, c, null);
+    Object state = c.resetTracer$state; // detached now: the state stays in the connection's field
+    ConnectionTracker next =
+        new ConnectionTracker(100, new PeerRegistry(16), captured -> { }, new StandInFields());
+    next.closed(c, state);
+    assertEquals(0, next.trackedConnections(), "not counted as one of its own closed");
+    assertEquals(1, tracker.trackedConnections(), "nor taken from its maker's count");
+    tracker.closed(c, state);
+    assertEquals(0, tracker.trackedConnections());
+  }
+
+  @Test
   void aConnectionWithTheStateFieldIsTrackedWhenTheTableIsFull() {
     List<ResetFacts> seen = new ArrayList<>();
     ConnectionTracker bounded =
