@@ -24,7 +24,7 @@ final class ConnectionState {
   private static final byte READ = 1;
   private static final byte WRITE = 2;
 
-  // Bits of {@link #status}; the bits above them hold the owner's stamp.
+  // Bits of the status; the bits above them hold the stamp of the tracker that made the state.
   private static final int FAILED = 1;
   private static final int CLOSED = 2;
   private static final int END_OF_STREAM = 4;
@@ -85,17 +85,6 @@ final class ConnectionState {
    * in the constructor: the state is published by the claim's atomic exchange or the table's lock.
    */
   private int status;
-
-  ConnectionState(
-      Transport transport,
-      Role role,
-      boolean ageKnown,
-      long nowNanos,
-      boolean tcp,
-      InetSocketAddress remote,
-      InetSocketAddress local) {
-    this(transport, role, ageKnown, nowNanos, tcp, remote, local, 0);
-  }
 
   ConnectionState(
       Transport transport,

@@ -42,8 +42,9 @@ public final class ConnectionTracker implements HookDispatcher {
   private final LongAdder ownState = new LongAdder();
   private final LongAdder ownStateClosed = new LongAdder();
   /**
-   * Marks the states this tracker made, in place of a reference to it in each (4 bytes a state):
-   * the trackers of successive attaches load this class once, so each gets a stamp of its own.
+   * Marks the states this tracker made, in place of a reference to it in each (4 bytes a state).
+   * The trackers of successive attaches share this class (the system class loader defines the
+   * agent's classes once), so each gets a stamp of its own; 24 bits of it, in the state's status.
    */
   private static final AtomicInteger STAMPS = new AtomicInteger();
   private final int stamp = STAMPS.incrementAndGet() & 0xFF_FFFF;

@@ -14,7 +14,7 @@ class ConnectionStateTest {
 
   private static final long S = 1_000_000_000L;
   private final ConnectionState s =
-      new ConnectionState(Transport.SOCKET, Role.CLIENT, true, 0, true, null, null);
+      new ConnectionState(Transport.SOCKET, Role.CLIENT, true, 0, true, null, null, 0);
 
   @Test
   void idleIsMeasuredBeforeTheRequestNotAtTheFailingRead() {

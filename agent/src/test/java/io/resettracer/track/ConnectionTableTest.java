@@ -15,7 +15,7 @@ class ConnectionTableTest {
 
   private static ConnectionState put(ConnectionTable t, Object key) {
     return t.putIfAbsent(
-        key, new ConnectionState(Transport.SOCKET, Role.CLIENT, true, 0, true, null, null));
+        key, new ConnectionState(Transport.SOCKET, Role.CLIENT, true, 0, true, null, null, 0));
   }
 
   @Test
