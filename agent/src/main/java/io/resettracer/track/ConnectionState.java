@@ -30,15 +30,14 @@ final class ConnectionState {
   private static final int END_OF_STREAM = 4;
   private static final int STAMP_SHIFT = 8;
 
-  /** Room for every transport's ordinal below the role's. */
+  /** Room for every transport's hook code below the role's. */
   private static final int ROLE_SHIFT = 3;
 
-  private static final Transport[] TRANSPORTS = Transport.values();
   private static final Role[] ROLES = Role.values();
   private static final VarHandle STATUS;
 
   static {
-    if (TRANSPORTS.length > 1 << ROLE_SHIFT) {
+    if (Transport.values().length > 1 << ROLE_SHIFT) {
       throw new ExceptionInInitializerError("more transports than ConnectionState.kind holds");
     }
     try {
@@ -61,7 +60,7 @@ final class ConnectionState {
   final boolean ageKnown;
   /** False for channels that are not TCP/IP (UNIX-domain): every hook returns at once. */
   final boolean tcp;
-  /** The transport's ordinal, and the role's above it. */
+  /** The transport's hook code, and the role's ordinal above it. */
   private final byte kind;
 
   // Plain fields on purpose: a volatile write costs a fence on every socket call. The JDK's socket
@@ -95,7 +94,7 @@ final class ConnectionState {
       InetSocketAddress remote,
       InetSocketAddress local,
       int ownerStamp) {
-    this.kind = (byte) (transport.ordinal() | role.ordinal() << ROLE_SHIFT);
+    this.kind = (byte) (transport.code() | role.ordinal() << ROLE_SHIFT);
     this.ageKnown = ageKnown;
     this.openedAtNanos = nowNanos;
     this.lastIoNanos = nowNanos;
@@ -106,7 +105,7 @@ final class ConnectionState {
   }
 
   Transport transport() {
-    return TRANSPORTS[kind & ((1 << ROLE_SHIFT) - 1)];
+    return Transport.of(kind & ((1 << ROLE_SHIFT) - 1));
   }
 
   Role role() {
